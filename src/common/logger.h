@@ -1,0 +1,23 @@
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string_view>
+
+namespace chatdb {
+
+enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
+
+/// Process-wide structured logger: one JSON object per line on stderr, with `ts`, `level`,
+/// `msg` and the given fields. Thread-safe; a line is never interleaved with another.
+class Logger {
+ public:
+  static void set_level(LogLevel level);
+  static bool enabled(LogLevel level);
+  static void log(LogLevel level, std::string_view message, const nlohmann::json& fields);
+  static void info(std::string_view message, const nlohmann::json& fields);
+  static void warn(std::string_view message, const nlohmann::json& fields);
+  static void error(std::string_view message, const nlohmann::json& fields);
+};
+
+}  // namespace chatdb

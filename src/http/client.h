@@ -1,0 +1,48 @@
+#pragma once
+
+#include "common/error.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace chatdb::http {
+
+struct ClientOptions {
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds request_timeout{10000};
+  std::size_t max_idle_per_host = 8;
+  std::size_t max_response_bytes = 64 * 1024 * 1024;
+};
+
+struct ClientResponse {
+  int status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lowercase
+  std::string header(std::string_view name) const;
+};
+
+/// A blocking HTTP/1.1 client for calls between services (http:// only), with keep-alive
+/// connections pooled per host, and connect and whole-request timeouts. A failure to connect is
+/// `unavailable`, a deadline `timeout`; any HTTP status is a successful exchange. A request on a
+/// pooled connection that the server had closed is retried once on a new one. Thread-safe.
+class Client {
+ public:
+  explicit Client(ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  Result<ClientResponse> request(std::string_view method, std::string_view url, std::string body = {},
+                                 const std::vector<std::pair<std::string, std::string>>& headers = {});
+  Result<ClientResponse> get(std::string_view url) { return request("GET", url); }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chatdb::http

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "http/router.h"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace chatdb::http {
+
+struct ServerOptions {
+  int threads = 0;                         // 0: one per core
+  std::size_t header_limit = 8 * 1024;     // beyond: 431
+  std::size_t body_limit = 1024 * 1024;    // default per route; beyond: 413
+  std::chrono::milliseconds idle_timeout{30000};  // to receive a request's headers
+  std::chrono::milliseconds read_timeout{15000};  // to receive its body
+  std::chrono::milliseconds drain_timeout{9000};  // in-flight requests get this long on shutdown
+};
+
+/// What the server tells its observer about every finished exchange (for logs and metrics).
+struct Exchange {
+  const std::string& service;
+  const std::string& route;  // the route pattern, or "unmatched"
+  const std::string& method;
+  const std::string& target;
+  const std::string& request_id;
+  const std::string& remote;
+  int status;
+  double seconds;
+  std::size_t response_bytes;
+};
+using ExchangeObserver = std::function<void(const Exchange&)>;
+
+/// An asynchronous HTTP/1.1 server with keep-alive and pipelining, serving one router per
+/// listening port on a shared pool of threads. Handlers run on those threads and must not
+/// block for long. Malformed requests get 400, oversized headers 431, oversized bodies 413;
+/// a client slower than the timeouts is disconnected. `X-Request-Id` is echoed or generated.
+///
+/// `run()` blocks until SIGINT/SIGTERM or `stop()`: it then closes the listeners, lets
+/// requests in flight finish (up to drain_timeout) and returns.
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds now; throws std::runtime_error naming the address when it cannot. Returns the
+  /// bound port (useful when `port` is 0).
+  std::uint16_t listen(const std::string& service, const std::string& host, std::uint16_t port,
+                       std::shared_ptr<const Router> router, ExchangeObserver observer);
+
+  void run();
+  /// Begins the drain from any thread.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chatdb::http

@@ -1,0 +1,115 @@
+#include "runtime/service_host.h"
+
+#include "common/logger.h"
+#include "common/process_stats.h"
+#include "http/problem.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+namespace chatdb::runtime {
+
+struct ServiceHost::Hosted {
+  std::shared_ptr<Service> service;
+  std::shared_ptr<http::Router> router = std::make_shared<http::Router>(std::initializer_list<std::string>{"", "/api/v1"});
+  http::MetricsRegistry metrics;
+  http::Family<http::Counter>* requests = nullptr;
+  http::Family<http::Histogram>* latency = nullptr;
+};
+
+namespace {
+
+void register_common_metrics(http::MetricsRegistry& m, const std::string& service) {
+  m.gauge_callback("process_resident_memory_bytes", "Resident memory size in bytes.",
+                   [] { return static_cast<double>(ProcessStats::resident_memory_bytes()); });
+  m.gauge_callback("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
+                   [] { return ProcessStats::start_time_seconds(); });
+  m.gauge("chatdb_build_info", "Build of the running binary; the value is always 1.", {"service", "version", "commit"})
+      .with({service, CHATDB_VERSION, CHATDB_GIT_COMMIT})
+      .set(1);
+}
+
+nlohmann::json endpoint_list(const http::Router& router) {
+  std::set<std::pair<std::string, std::string>> seen;
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : router.routes()) {
+    if (seen.insert({r.pattern, r.method}).second) out.push_back(r.method + " " + r.pattern);
+  }
+  return out;
+}
+
+}  // namespace
+
+ServiceHost::ServiceHost(http::ServerOptions options) : server_(options) {}
+ServiceHost::~ServiceHost() = default;
+
+std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::string& host, std::uint16_t port) {
+  auto h = std::make_unique<Hosted>();
+  Hosted& hosted = *h;
+  hosted.service = service;
+  const std::string name = service->name();
+  register_common_metrics(hosted.metrics, name);
+  hosted.requests = &hosted.metrics.counter("chatdb_http_requests_total", "HTTP requests served.",
+                                            {"service", "route", "method", "code"});
+  hosted.latency = &hosted.metrics.histogram("chatdb_http_request_duration_seconds",
+                                             "Time from a request's headers to its response written.",
+                                             {"service", "route", "method", "code"},
+                                             http::MetricsRegistry::default_latency_buckets());
+  service->register_metrics(hosted.metrics);
+
+  auto& router = *hosted.router;
+  router.add("GET", "/health", [name](const http::Request&) {
+    return http::Response::json({{"status", "ok"}, {"service", name}});
+  });
+  router.add("GET", "/ready", [&hosted, name](const http::Request&) {
+    nlohmann::json checks = nlohmann::json::object();
+    bool ready = true;
+    for (const auto& c : hosted.service->check_dependencies()) {
+      checks[c.name] = {{"ok", c.ok}, {"detail", c.detail}};
+      ready = ready && c.ok;
+    }
+    http::Response r = http::Response::json(
+        {{"status", ready ? "ready" : "not ready"}, {"service", name}, {"checks", checks}}, ready ? 200 : 503);
+    if (!ready) r.headers.emplace_back("Retry-After", "2");
+    return r;
+  });
+  router.add("GET", "/metrics", [&hosted](const http::Request&) {
+    return http::Response::text(hosted.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  service->mount(router);
+  router.add("GET", "/", [&hosted, name](const http::Request&) {
+    nlohmann::json body = {{"service", name},
+                           {"summary", hosted.service->summary()},
+                           {"version", CHATDB_VERSION},
+                           {"api_prefixes", {"", "/api/v1"}},
+                           {"endpoints", endpoint_list(*hosted.router)}};
+    body.update(hosted.service->describe());
+    return http::Response::json(body);
+  });
+
+  auto observer = [&hosted](const http::Exchange& x) {
+    std::string code = std::to_string(x.status);
+    hosted.requests->with({x.service, x.route, x.method, code}).inc();
+    hosted.latency->with({x.service, x.route, x.method, code}).observe(x.seconds);
+    if (Logger::enabled(LogLevel::kInfo)) {
+      Logger::info("request", {{"service", x.service}, {"method", x.method}, {"target", x.target},
+                               {"route", x.route}, {"status", x.status}, {"duration_ms", x.seconds * 1000.0},
+                               {"bytes", x.response_bytes}, {"request_id", x.request_id}, {"remote", x.remote}});
+    }
+  };
+  std::uint16_t bound = server_.listen(name, host, port, hosted.router, observer);
+  hosted_.push_back(std::move(h));
+  return bound;
+}
+
+void ServiceHost::run() {
+  for (auto& h : hosted_) h->service->start();
+  server_.run();
+  for (auto& h : hosted_) h->service->stop();
+  Logger::info("stopped", {{"services", hosted_.size()}});
+}
+
+void ServiceHost::stop() { server_.stop(); }
+
+}  // namespace chatdb::runtime

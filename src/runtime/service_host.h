@@ -1,0 +1,34 @@
+#pragma once
+
+#include "http/server.h"
+#include "runtime/service.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace chatdb::runtime {
+
+/// Serves services on one HTTP server: one port each, routes mounted bare and under /api/v1,
+/// the common endpoints, per-service metrics and one JSON access-log line per request.
+class ServiceHost {
+ public:
+  explicit ServiceHost(http::ServerOptions options);
+  ~ServiceHost();
+
+  /// Mounts and binds `service` on host:port now; returns the bound port. Throws
+  /// std::runtime_error when the port cannot be bound.
+  std::uint16_t add(std::shared_ptr<Service> service, const std::string& host, std::uint16_t port);
+
+  /// Starts every service, serves until SIGINT/SIGTERM or stop(), drains, stops the services.
+  void run();
+  void stop();
+
+ private:
+  struct Hosted;
+  http::Server server_;
+  std::vector<std::unique_ptr<Hosted>> hosted_;
+};
+
+}  // namespace chatdb::runtime

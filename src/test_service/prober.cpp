@@ -1,0 +1,91 @@
+#include "test_service/prober.h"
+
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+namespace chatdb::test_service {
+namespace {
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Prober::Prober(std::vector<Target> targets, std::chrono::milliseconds interval, http::MetricsRegistry& metrics)
+    : targets_(std::move(targets)),
+      interval_(interval),
+      client_(http::ClientOptions{std::chrono::milliseconds(1000), std::chrono::milliseconds(3000)}),
+      up_(metrics.gauge("chatdb_probe_up", "1 when the target's last /health and /ready probe succeeded.", {"target"})),
+      duration_(metrics.histogram("chatdb_probe_duration_seconds", "Time of one probe of a target.", {"target"},
+                                  http::MetricsRegistry::default_latency_buckets())),
+      total_(metrics.counter("chatdb_probes_total", "Probes run, by target and result.", {"target", "result"})) {}
+
+Prober::~Prober() { stop(); }
+
+void Prober::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Prober::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::vector<ProbeResult> Prober::latest() const {
+  std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+void Prober::loop() {
+  while (true) {
+    std::vector<ProbeResult> round;
+    for (const auto& t : targets_) round.push_back(probe(t));
+    std::unique_lock lock(mutex_);
+    latest_ = std::move(round);
+    if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) return;
+  }
+}
+
+ProbeResult Prober::probe(const Target& target) {
+  ProbeResult r;
+  r.target = target.name;
+  r.checked_at = utc_now();
+  auto start = std::chrono::steady_clock::now();
+  auto health = client_.get(target.base_url + "/health");
+  r.healthy = health.ok() && health->status == 200;
+  if (!health.ok()) {
+    r.detail = health.error().message;
+  } else {
+    auto ready = client_.get(target.base_url + "/ready");
+    r.ready = ready.ok() && ready->status == 200;
+    if (!ready.ok()) r.detail = ready.error().message;
+    else if (!r.ready) r.detail = "/ready answered " + std::to_string(ready->status) + ": " + ready->body;
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  bool ok = r.healthy && r.ready;
+  up_.with({target.name}).set(ok ? 1 : 0);
+  duration_.with({target.name}).observe(r.seconds);
+  total_.with({target.name, ok ? "success" : "failure"}).inc();
+  return r;
+}
+
+nlohmann::json to_json(const ProbeResult& r) {
+  return {{"target", r.target}, {"healthy", r.healthy}, {"ready", r.ready}, {"detail", r.detail},
+          {"seconds", r.seconds}, {"checked_at", r.checked_at}};
+}
+
+}  // namespace chatdb::test_service

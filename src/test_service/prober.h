@@ -1,0 +1,63 @@
+#pragma once
+
+#include "http/client.h"
+#include "http/metrics_registry.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace chatdb::test_service {
+
+struct Target {
+  std::string name;
+  std::string base_url;
+};
+
+struct ProbeResult {
+  std::string target;
+  bool healthy = false;     // GET /health answered 200
+  bool ready = false;       // GET /ready answered 200
+  std::string detail;       // why not, when not
+  double seconds = 0;       // time of both calls
+  std::string checked_at;   // ISO 8601 UTC
+};
+
+/// Probes each target's /health and /ready every `interval` on a background thread and
+/// exports the outcome as metrics (chatdb_probe_up, chatdb_probe_duration_seconds,
+/// chatdb_probes_total). `latest` is thread-safe.
+class Prober {
+ public:
+  Prober(std::vector<Target> targets, std::chrono::milliseconds interval, http::MetricsRegistry& metrics);
+  ~Prober();
+
+  void start();
+  void stop();
+  /// The last round's results; empty before the first round ends.
+  std::vector<ProbeResult> latest() const;
+
+ private:
+  void loop();
+  ProbeResult probe(const Target& target);
+
+  std::vector<Target> targets_;
+  std::chrono::milliseconds interval_;
+  http::Client client_;
+  http::Family<http::Gauge>& up_;
+  http::Family<http::Histogram>& duration_;
+  http::Family<http::Counter>& total_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::vector<ProbeResult> latest_;
+  std::thread thread_;
+};
+
+nlohmann::json to_json(const ProbeResult& r);
+
+}  // namespace chatdb::test_service
