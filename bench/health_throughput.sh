@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Measures GET /health throughput of a chatdb service against the minimal Boost.Beast server
+# (bench/minimal_beast_server.cpp) on this machine with wrk, and writes both figures and their
+# ratio into bench/README.md between the health-throughput markers.
+# Usage: bench/health_throughput.sh [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+conns=${2:-32}
+bin=build/chatdb
+minimal=build/bench_minimal_beast
+threads=2
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/health" >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
+rps() { wrk -t1 -c"$conns" -d"${secs}s" "http://127.0.0.1:$1/health" | awk '/Requests\/sec/ {print $2}'; }
+
+p1=$(free_port); p2=$(free_port)
+data=$(mktemp -d)
+ML_ENGINE_PORT=$p1 CHATDB_HTTP_THREADS=$threads CHATDB_DATA_DIR=$data "$bin" serve ml-engine >/dev/null 2>&1 &
+chatdb_pid=$!
+"$minimal" "$p2" "$threads" &
+minimal_pid=$!
+trap 'kill $chatdb_pid $minimal_pid 2>/dev/null; rm -rf "$data"' EXIT
+wait_port "$p1"; wait_port "$p2"
+
+chatdb_rps=$(rps "$p1")
+minimal_rps=$(rps "$p2")
+ratio=$(awk -v a="$chatdb_rps" -v b="$minimal_rps" 'BEGIN { printf "%.2f", a / b }')
+echo "chatdb /health: $chatdb_rps req/s; minimal Beast: $minimal_rps req/s; ratio $ratio"
+
+table=$(cat <<TXT
+<!-- health-throughput:start -->
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores by \`bench/health_throughput.sh $secs $conns\`
+(wrk 1 thread, $conns connections, ${secs} s; both servers on $threads threads; chatdb writes its
+JSON access log to /dev/null and records metrics on every request):
+
+| server | GET /health req/s |
+|---|---|
+| chatdb serve ml-engine | $chatdb_rps |
+| minimal Boost.Beast server | $minimal_rps |
+| ratio | $ratio |
+<!-- health-throughput:end -->
+TXT
+)
+/usr/bin/python3 - "$table" <<'PY'
+import re, sys, pathlib
+path = pathlib.Path("bench/README.md")
+text = path.read_text()
+new = sys.argv[1]
+text = re.sub(r"<!-- health-throughput:start -->.*?<!-- health-throughput:end -->", lambda m: new, text, flags=re.S)
+path.write_text(text)
+PY

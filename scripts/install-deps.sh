@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs, idempotently, every Debian package that building, running and testing ChatDB
+# needs on Debian bookworm. Packages already present are skipped; apt is touched only when
+# something is missing. Keep this list and the Dockerfile's in step.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ ccache lld git pkg-config
+  # libraries
+  libboost-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libpq-dev librdkafka-dev
+  libcurl4-openssl-dev libxgboost-dev libpg-query-dev
+  # tests and benchmarks
+  googletest libgtest-dev libbenchmark-dev python3 python3-pytest python3-requests
+  python3-xgboost python3-sklearn prometheus wrk postgresql shellcheck
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+# Node.js may come from elsewhere with npm bundled: only the commands matter.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} Debian packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
