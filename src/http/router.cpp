@@ -29,6 +29,7 @@ bool is_capture(const std::string& segment) {
 }  // namespace
 
 Router::Router(std::initializer_list<std::string> prefixes) : prefixes_(prefixes) {}
+Router::Router(std::vector<std::string> prefixes) : prefixes_(std::move(prefixes)) {}
 
 void Router::add(std::string method, const std::string& pattern, Handler handler, RouteOptions options) {
   if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with '/': " + pattern);

@@ -43,6 +43,7 @@ struct RouteMatch {
 class Router {
  public:
   Router(std::initializer_list<std::string> prefixes = {""});
+  explicit Router(std::vector<std::string> prefixes);
 
   void add(std::string method, const std::string& pattern, Handler handler, RouteOptions options = {});
   RouteMatch match(std::string_view method, std::string_view path) const;

@@ -29,6 +29,8 @@ class Service {
   virtual std::string name() const = 0;
   /// One sentence for GET /.
   virtual std::string summary() const = 0;
+  /// Every route is mounted under each of these ("" is the bare path).
+  virtual std::vector<std::string> mount_prefixes() const { return {"", "/api/v1"}; }
   virtual void register_metrics(http::MetricsRegistry& registry) {}
   virtual void mount(http::Router& router) {}
   /// Fields added to GET /'s description.

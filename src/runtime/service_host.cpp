@@ -12,7 +12,7 @@ namespace chatdb::runtime {
 
 struct ServiceHost::Hosted {
   std::shared_ptr<Service> service;
-  std::shared_ptr<http::Router> router = std::make_shared<http::Router>(std::initializer_list<std::string>{"", "/api/v1"});
+  std::shared_ptr<http::Router> router;
   http::MetricsRegistry metrics;
   http::Family<http::Counter>* requests = nullptr;
   http::Family<http::Histogram>* latency = nullptr;
@@ -48,6 +48,7 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
   auto h = std::make_unique<Hosted>();
   Hosted& hosted = *h;
   hosted.service = service;
+  hosted.router = std::make_shared<http::Router>(service->mount_prefixes());
   const std::string name = service->name();
   register_common_metrics(hosted.metrics, name);
   hosted.requests = &hosted.metrics.counter("chatdb_http_requests_total", "HTTP requests served.",
@@ -82,7 +83,7 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
     nlohmann::json body = {{"service", name},
                            {"summary", hosted.service->summary()},
                            {"version", CHATDB_VERSION},
-                           {"api_prefixes", {"", "/api/v1"}},
+                           {"api_prefixes", hosted.service->mount_prefixes()},
                            {"endpoints", endpoint_list(*hosted.router)}};
     body.update(hosted.service->describe());
     return http::Response::json(body);

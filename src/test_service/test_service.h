@@ -21,6 +21,8 @@ class TestService : public runtime::Service {
 
   std::string name() const override { return std::string(kName); }
   std::string summary() const override;
+  /// Also under /test: the ingress sends chatdb.local/test/ here without rewriting the path.
+  std::vector<std::string> mount_prefixes() const override { return {"", "/api/v1", "/test"}; }
   void register_metrics(http::MetricsRegistry& registry) override;
   nlohmann::json describe() const override;
   std::vector<runtime::Check> check_dependencies() override;

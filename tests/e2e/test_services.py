@@ -46,8 +46,9 @@ def test_health_ready_and_description(up, service, prefix):
     assert "GET /health" in root.json()["endpoints"]
 
 
-def test_test_service_reports_the_other_four(up):
-    body = requests.get(up.urls["test-service"] + "/").json()
+@pytest.mark.parametrize("path", ["/", "/test/", "/api/v1/"])
+def test_test_service_reports_the_other_four(up, path):
+    body = requests.get(up.urls["test-service"] + path).json()
     statuses = {s["target"]: s["status"] for s in body["services"]}
     assert statuses == {name: "up" for name in SERVICES if name != "test-service"}
 
