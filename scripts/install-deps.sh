@@ -9,7 +9,7 @@ packages=(
   cmake ninja-build g++ ccache lld git pkg-config
   # libraries
   libboost-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libpq-dev librdkafka-dev
-  libcurl4-openssl-dev libxgboost-dev libpg-query-dev
+  libcurl4-openssl-dev libssl-dev libxgboost-dev libpg-query-dev
   # tests and benchmarks
   googletest libgtest-dev libbenchmark-dev python3 python3-pytest python3-requests
   python3-xgboost python3-sklearn prometheus wrk postgresql shellcheck
