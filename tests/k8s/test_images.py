@@ -1,0 +1,82 @@
+"""The Dockerfile installs the same Debian packages as scripts/install-deps.sh, builds every
+image the manifests use (scripts/build-images.sh), and runs each as a non-root user."""
+import os
+
+import pytest
+
+import images
+from conftest import build_targets
+from manifests import ROOT
+
+
+def read(*path):
+    with open(os.path.join(ROOT, *path)) as f:
+        return f.read()
+
+
+@pytest.fixture(scope="module")
+def files():
+    return {"dockerfile": read("Dockerfile"), "install_deps": read("scripts", "install-deps.sh"),
+            "targets": build_targets(read("scripts", "build-images.sh"))}
+
+
+def test_dockerfile_agrees_with_install_deps_and_build_script(files, table):
+    assert images.problems(files["dockerfile"], files["install_deps"], files["targets"], table) == []
+
+
+def test_every_service_has_a_target(files, table):
+    assert set(table) <= set(files["targets"])
+
+
+def test_runtime_libraries_come_from_apt():
+    libs = images.runtime_libraries(["libpq-dev", "librdkafka-dev"])
+    assert {"libpq5", "librdkafka1", "librdkafka++1"} <= libs
+
+
+def test_a_package_missing_from_the_build_stage_fails(files, table):
+    broken = files["dockerfile"].replace(" librdkafka-dev", "", 1)
+    assert any("does not install librdkafka-dev" in p
+               for p in images.problems(broken, files["install_deps"], files["targets"], table))
+
+
+def test_a_package_install_deps_does_not_list_fails(files, table):
+    broken = files["dockerfile"].replace("libpg-query-dev \\", "libpg-query-dev libmysqlclient-dev \\", 1)
+    assert any("installs libmysqlclient-dev" in p
+               for p in images.problems(broken, files["install_deps"], files["targets"], table))
+
+
+def test_a_new_install_deps_library_not_in_the_dockerfile_fails(files, table):
+    deps = files["install_deps"].replace("libcurl4-openssl-dev", "libcurl4-openssl-dev libzstd-dev", 1)
+    problems = images.problems(files["dockerfile"], deps, files["targets"], table)
+    assert any("does not install libzstd-dev" in p for p in problems)
+    assert any("does not install libzstd1" in p for p in problems)  # and its runtime library
+
+
+def test_a_missing_runtime_library_fails(files, table):
+    broken = files["dockerfile"].replace(" libxgboost0", "", 1)
+    assert any("does not install libxgboost0" in p
+               for p in images.problems(broken, files["install_deps"], files["targets"], table))
+
+
+def test_a_root_image_fails(files, table):
+    broken = files["dockerfile"].replace("USER 10001:10001\nWORKDIR /var/lib/chatdb", "WORKDIR /var/lib/chatdb", 1)
+    problems = images.problems(broken, files["install_deps"], files["targets"], table)
+    assert any("target ml-engine: runs as root" in p for p in problems)
+
+
+def test_an_unbuildable_target_and_wrong_command_fail(files, table):
+    broken = files["dockerfile"].replace('CMD ["serve", "ml-engine"]', 'CMD ["serve", "model-registry"]')
+    problems = images.problems(broken, files["install_deps"], files["targets"] + ["web-ui"], table)
+    assert any("target web-ui" in p for p in problems)
+    assert any("target ml-engine: CMD" in p for p in problems)
+
+
+def test_a_python_package_of_install_deps_missing_from_the_images_fails(files, table):
+    deps = files["install_deps"].replace("python3-requests", "python3-requests python3-psycopg2", 1)
+    assert any("python3-psycopg2" in p for p in images.problems(files["dockerfile"], deps, files["targets"], table))
+
+
+def test_dockerignore_lets_the_copied_paths_through():
+    assert images.dockerignore_problems(read("Dockerfile"), read(".dockerignore")) == []
+    broken = read(".dockerignore").replace("!bench/\n", "")
+    assert images.dockerignore_problems(read("Dockerfile"), broken) == ["stage build: COPY bench is excluded by .dockerignore"]
