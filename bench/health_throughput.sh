@@ -2,11 +2,14 @@
 # Measures GET /health throughput of a chatdb service against the minimal Boost.Beast server
 # (bench/minimal_beast_server.cpp) on this machine with wrk, and writes both figures and their
 # ratio into bench/README.md between the health-throughput markers.
-# Usage: bench/health_throughput.sh [seconds] [connections]
+# The two servers are measured in alternating rounds and the medians compared, so that a burst
+# of other load on the machine does not land on one side only. Run it on a quiet machine.
+# Usage: bench/health_throughput.sh [seconds-per-round] [connections] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 conns=${2:-32}
+rounds=${3:-3}
 bin=build/chatdb
 minimal=build/bench_minimal_beast
 threads=2
@@ -24,16 +27,23 @@ minimal_pid=$!
 trap 'kill $chatdb_pid $minimal_pid 2>/dev/null; rm -rf "$data"' EXIT
 wait_port "$p1"; wait_port "$p2"
 
-chatdb_rps=$(rps "$p1")
-minimal_rps=$(rps "$p2")
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+chatdb_runs=(); minimal_runs=()
+for _ in $(seq "$rounds"); do
+  chatdb_runs+=("$(rps "$p1")")
+  minimal_runs+=("$(rps "$p2")")
+done
+chatdb_rps=$(printf '%s\n' "${chatdb_runs[@]}" | median)
+minimal_rps=$(printf '%s\n' "${minimal_runs[@]}" | median)
 ratio=$(awk -v a="$chatdb_rps" -v b="$minimal_rps" 'BEGIN { printf "%.2f", a / b }')
 echo "chatdb /health: $chatdb_rps req/s; minimal Beast: $minimal_rps req/s; ratio $ratio"
 
 table=$(cat <<TXT
 <!-- health-throughput:start -->
-Measured $(date -u +%Y-%m-%d) on $(nproc) cores by \`bench/health_throughput.sh $secs $conns\`
-(wrk 1 thread, $conns connections, ${secs} s; both servers on $threads threads; chatdb writes its
-JSON access log to /dev/null and records metrics on every request):
+Measured $(date -u +%Y-%m-%d) on $(nproc) cores by \`bench/health_throughput.sh $secs $conns $rounds\`
+(wrk 1 thread, $conns connections; $rounds alternating rounds of ${secs} s, medians; both servers
+on $threads I/O threads; chatdb writes its JSON access log to /dev/null and records metrics on
+every request). Rounds: chatdb ${chatdb_runs[*]}; minimal ${minimal_runs[*]}.
 
 | server | GET /health req/s |
 |---|---|

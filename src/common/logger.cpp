@@ -4,16 +4,89 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace chatdb {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
-std::mutex g_write_mutex;
+
+// Each thread appends its lines to a buffer of its own (an uncontended lock), and a writer
+// thread hands all buffers to stderr in batches every few milliseconds: a request thread never
+// waits on write(2) or on another request thread. Warnings and errors wake the writer at once.
+// Buffers are flushed when the process exits normally; a crash can lose the last few ms.
+class Sink {
+ public:
+  Sink() : writer_([this] { run(); }) {}
+  ~Sink() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    writer_.join();
+  }
+
+  void append(const std::string& line, bool urgent) {
+    thread_local std::shared_ptr<Shard> mine = add_shard();
+    {
+      std::lock_guard lock(mine->mutex);
+      mine->text += line;
+    }
+    if (urgent) wake_.notify_one();
+  }
+
+ private:
+  struct Shard {
+    std::mutex mutex;
+    std::string text;
+  };
+
+  std::shared_ptr<Shard> add_shard() {
+    auto shard = std::make_shared<Shard>();
+    std::lock_guard lock(mutex_);
+    shards_.push_back(shard);
+    return shard;
+  }
+
+  void run() {
+    std::string batch;
+    while (true) {
+      std::unique_lock lock(mutex_);
+      bool stopping = wake_.wait_for(lock, std::chrono::milliseconds(20), [this] { return stopping_; });
+      for (auto& shard : shards_) {
+        std::lock_guard shard_lock(shard->mutex);
+        batch += shard->text;
+        shard->text.clear();
+      }
+      lock.unlock();
+      if (!batch.empty()) {
+        std::fwrite(batch.data(), 1, batch.size(), stderr);
+        std::fflush(stderr);
+        batch.clear();
+      }
+      if (stopping) return;
+    }
+  }
+
+  std::mutex mutex_;  // guards shards_ and stopping_
+  std::condition_variable wake_;
+  std::vector<std::shared_ptr<Shard>> shards_;
+  bool stopping_ = false;
+  std::thread writer_;  // last: starts after the members it uses exist
+};
+
+Sink& sink() {
+  static Sink instance;
+  return instance;
+}
 
 std::string_view level_name(LogLevel level) {
   switch (level) {
@@ -29,11 +102,17 @@ std::string utc_now() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  // gmtime_r takes glibc's timezone lock: format each second once per thread.
+  thread_local std::time_t cached_secs = -1;
+  thread_local char cached[32];
+  if (secs != cached_secs) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_secs = secs;
+  }
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s.%03dZ", cached, static_cast<int>(millis));
   return buf;
 }
 
@@ -49,8 +128,18 @@ void Logger::log(LogLevel level, std::string_view message, const nlohmann::json&
   if (fields.is_object()) line.update(fields);
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');
-  std::lock_guard lock(g_write_mutex);
-  std::fwrite(text.data(), 1, text.size(), stderr);
+  sink().append(text, level >= LogLevel::kWarn);
+}
+
+void Logger::log(LogLevel level, std::string_view message, const JsonLine& fields) {
+  if (!enabled(level)) return;
+  JsonLine head;
+  head.add("ts", utc_now()).add("level", level_name(level)).add("msg", message);
+  std::string text = "{";
+  text.append(head.members(), 1);  // drop the leading comma
+  text += fields.members();
+  text += "}\n";
+  sink().append(text, level >= LogLevel::kWarn);
 }
 
 void Logger::info(std::string_view message, const nlohmann::json& fields) { log(LogLevel::kInfo, message, fields); }

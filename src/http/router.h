@@ -18,6 +18,8 @@ using Handler = std::function<Response(const Request&)>;
 /// Per-route settings; zero means "the server's default".
 struct RouteOptions {
   std::size_t max_body_bytes = 0;
+  /// Run on the I/O thread: only for handlers that never block (health, metrics).
+  bool inline_handler = false;
 };
 
 /// A registered route. `pattern` (without mount prefix) is the label metrics use.

@@ -2,6 +2,7 @@
 
 #include "common/ids.h"
 #include "common/logger.h"
+#include "http/handler_pool.h"
 #include "http/problem.h"
 
 #include <boost/asio/dispatch.hpp>
@@ -10,7 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
@@ -41,11 +42,19 @@ bool valid_request_id(std::string_view id) {
   return true;
 }
 
+// One io_context per thread: a connection lives on one thread for its whole life, so it needs
+// no strand and threads never wake each other to hand over its events. Context 0 also runs
+// the acceptors, signals and the drain timer.
 struct Shared {
   ServerOptions options;
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::unique_ptr<HandlerPool> handlers;  // after the contexts: its workers post to them
+  std::atomic<std::size_t> next_context{0};
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
+
+  asio::io_context& main() { return *contexts.front(); }
+  asio::io_context& pick() { return *contexts[next_context.fetch_add(1) % contexts.size()]; }
 };
 
 struct ListenerContext {
@@ -161,14 +170,21 @@ class Session : public std::enable_shared_from_this<Session> {
     request.request_id = request_id_;
     for (const auto& field : req) request.headers.emplace_back(beast::string_view(field.name_string()), beast::string_view(field.value()));
     request.body = std::move(req.body());
-    Response response;
+    if (match_.route->options.inline_handler) return respond(call_handler(*match_.route, request), close);
+    // The connection waits for the worker's answer, then continues on its own I/O thread.
+    shared_.handlers->submit([self = shared_from_this(), route = match_.route, request = std::move(request), close]() {
+      auto response = std::make_shared<Response>(self->call_handler(*route, request));
+      asio::post(self->stream_.get_executor(), [self, response, close] { self->respond(std::move(*response), close); });
+    });
+  }
+
+  Response call_handler(const Route& route, const Request& request) {
     try {
-      response = match_.route->handler(request);
+      return route.handler(request);
     } catch (const std::exception& e) {
-      Logger::error("handler threw", {{"service", ctx_.service}, {"request_id", request_id_}, {"error", e.what()}});
-      response = problem(Error::internal("internal error; quote request id " + request_id_ + " when reporting it"));
+      Logger::error("handler threw", {{"service", ctx_.service}, {"request_id", request.request_id}, {"error", e.what()}});
+      return problem(Error::internal("internal error; quote request id " + request.request_id + " when reporting it"));
     }
-    respond(std::move(response), close);
   }
 
   void begin_exchange() {
@@ -262,7 +278,7 @@ class Session : public std::enable_shared_from_this<Session> {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(Shared& shared, ListenerContext ctx, const tcp::endpoint& endpoint)
-      : shared_(shared), ctx_(std::make_shared<const ListenerContext>(std::move(ctx))), acceptor_(asio::make_strand(shared.ioc)) {
+      : shared_(shared), ctx_(std::make_shared<const ListenerContext>(std::move(ctx))), acceptor_(shared.main()) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
     acceptor_.bind(endpoint);
@@ -282,7 +298,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void accept() {
-    acceptor_.async_accept(asio::make_strand(shared_.ioc), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+    acceptor_.async_accept(shared_.pick(), beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
   }
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
@@ -315,13 +331,13 @@ struct Server::Impl {
     for (auto& l : listeners) l->close();
     if (signals) signals->cancel();
     drain_deadline = Clock::now() + shared.options.drain_timeout;
-    drain_timer.emplace(shared.ioc);
+    drain_timer.emplace(shared.main());
     poll_drain();
   }
 
   void poll_drain() {
     if (shared.in_flight.load() == 0 || Clock::now() >= drain_deadline) {
-      shared.ioc.stop();
+      for (auto& c : shared.contexts) c->stop();
       return;
     }
     drain_timer->expires_after(std::chrono::milliseconds(20));
@@ -332,6 +348,8 @@ struct Server::Impl {
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   if (options.threads <= 0) options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   impl_->shared.options = options;
+  for (int i = 0; i < options.threads; ++i) impl_->shared.contexts.push_back(std::make_unique<asio::io_context>(1));
+  impl_->shared.handlers = std::make_unique<HandlerPool>(options.handler_threads);
 }
 
 Server::~Server() = default;
@@ -351,19 +369,24 @@ std::uint16_t Server::listen(const std::string& service, const std::string& host
 
 void Server::run() {
   auto& impl = *impl_;
-  impl.signals.emplace(impl.shared.ioc, SIGINT, SIGTERM);
+  impl.signals.emplace(impl.shared.main(), SIGINT, SIGTERM);
   impl.signals->async_wait([&impl](beast::error_code ec, int) {
     if (!ec) impl.begin_drain();
   });
   for (auto& l : impl.listeners) l->start();
+  // Idle contexts must keep running until the drain stops them.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& c : impl.shared.contexts) guards.push_back(asio::make_work_guard(*c));
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl.shared.options.threads; ++i) threads.emplace_back([&impl] { impl.shared.ioc.run(); });
-  impl.shared.ioc.run();
+  for (std::size_t i = 1; i < impl.shared.contexts.size(); ++i) {
+    threads.emplace_back([c = impl.shared.contexts[i].get()] { c->run(); });
+  }
+  impl.shared.main().run();
   for (auto& t : threads) t.join();
 }
 
 void Server::stop() {
-  asio::post(impl_->shared.ioc, [impl = impl_.get()] { impl->begin_drain(); });
+  asio::post(impl_->shared.main(), [impl = impl_.get()] { impl->begin_drain(); });
 }
 
 }  // namespace chatdb::http

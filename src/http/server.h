@@ -12,7 +12,8 @@
 namespace chatdb::http {
 
 struct ServerOptions {
-  int threads = 0;                         // 0: one per core
+  int threads = 0;                         // I/O threads; 0: one per core
+  int handler_threads = 8;                 // run handlers that may block
   std::size_t header_limit = 8 * 1024;     // beyond: 431
   std::size_t body_limit = 1024 * 1024;    // default per route; beyond: 413
   std::chrono::milliseconds idle_timeout{30000};  // to receive a request's headers
@@ -35,8 +36,8 @@ struct Exchange {
 using ExchangeObserver = std::function<void(const Exchange&)>;
 
 /// An asynchronous HTTP/1.1 server with keep-alive and pipelining, serving one router per
-/// listening port on a shared pool of threads. Handlers run on those threads and must not
-/// block for long. Malformed requests get 400, oversized headers 431, oversized bodies 413;
+/// listening port. Each I/O thread owns its connections; handlers run on a pool of their own
+/// so that they may block, except routes marked `inline_handler`, which must be quick. Malformed requests get 400, oversized headers 431, oversized bodies 413;
 /// a client slower than the timeouts is disconnected. `X-Request-Id` is echoed or generated.
 ///
 /// `run()` blocks until SIGINT/SIGTERM or `stop()`: it then closes the listeners, lets

@@ -6,16 +6,33 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <set>
+#include <unordered_map>
 
 namespace chatdb::runtime {
 
 struct ServiceHost::Hosted {
   std::shared_ptr<Service> service;
   std::shared_ptr<http::Router> router;
+  // Unique for the life of the process, unlike an address: keys the per-thread caches below.
+  const std::uint64_t id = next_id.fetch_add(1);
+  static inline std::atomic<std::uint64_t> next_id{1};
   http::MetricsRegistry metrics;
   http::Family<http::Counter>* requests = nullptr;
   http::Family<http::Histogram>* latency = nullptr;
+  // Per-thread caches of the label children: no lock shared between request threads.
+  std::pair<http::Counter&, http::Histogram&> series(const std::string& route, const std::string& method, int status) {
+    thread_local std::unordered_map<std::string, std::pair<http::Counter*, http::Histogram*>> cache;
+    std::string code = std::to_string(status);
+    std::string key = std::to_string(id) + '\n' + route + '\n' + method + '\n' + code;
+    auto& slot = cache[key];
+    if (!slot.first) {
+      http::Labels labels{service->name(), route, method, code};
+      slot = {&requests->with(labels), &latency->with(labels)};
+    }
+    return {*slot.first, *slot.second};
+  }
 };
 
 namespace {
@@ -60,9 +77,9 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
   service->register_metrics(hosted.metrics);
 
   auto& router = *hosted.router;
-  router.add("GET", "/health", [name](const http::Request&) {
-    return http::Response::json({{"status", "ok"}, {"service", name}});
-  });
+  router.add("GET", "/health", [body = nlohmann::json{{"status", "ok"}, {"service", name}}.dump()](const http::Request&) {
+    return http::Response::text(body, "application/json");
+  }, http::RouteOptions{0, true});
   router.add("GET", "/ready", [&hosted, name](const http::Request&) {
     nlohmann::json checks = nlohmann::json::object();
     bool ready = true;
@@ -77,7 +94,7 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
   });
   router.add("GET", "/metrics", [&hosted](const http::Request&) {
     return http::Response::text(hosted.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
+  }, http::RouteOptions{0, true});
   service->mount(router);
   router.add("GET", "/", [&hosted, name](const http::Request&) {
     nlohmann::json body = {{"service", name},
@@ -90,13 +107,15 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
   });
 
   auto observer = [&hosted](const http::Exchange& x) {
-    std::string code = std::to_string(x.status);
-    hosted.requests->with({x.service, x.route, x.method, code}).inc();
-    hosted.latency->with({x.service, x.route, x.method, code}).observe(x.seconds);
+    auto [count, latency] = hosted.series(x.route, x.method, x.status);
+    count.inc();
+    latency.observe(x.seconds);
     if (Logger::enabled(LogLevel::kInfo)) {
-      Logger::info("request", {{"service", x.service}, {"method", x.method}, {"target", x.target},
-                               {"route", x.route}, {"status", x.status}, {"duration_ms", x.seconds * 1000.0},
-                               {"bytes", x.response_bytes}, {"request_id", x.request_id}, {"remote", x.remote}});
+      JsonLine line;
+      line.add("service", x.service).add("method", x.method).add("target", x.target).add("route", x.route);
+      line.add("status", std::int64_t{x.status}).add("duration_ms", x.seconds * 1000.0);
+      line.add("bytes", static_cast<std::int64_t>(x.response_bytes)).add("request_id", x.request_id).add("remote", x.remote);
+      Logger::log(LogLevel::kInfo, "request", line);
     }
   };
   std::uint16_t bound = server_.listen(name, host, port, hosted.router, observer);

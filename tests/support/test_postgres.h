@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+
+namespace chatdb::testing {
+
+/// A throwaway PostgreSQL 15 server for tests: initdb in a temporary directory, listening on
+/// a free port of 127.0.0.1 (fsync off), as user postgres when the test runs as root. The
+/// destructor stops it and deletes its files. stop()/start() keep the data and the port, for
+/// outage tests. Throws std::runtime_error when it cannot start. Not thread-safe.
+class TestPostgres {
+ public:
+  TestPostgres();
+  ~TestPostgres();
+  TestPostgres(const TestPostgres&) = delete;
+  TestPostgres& operator=(const TestPostgres&) = delete;
+
+  /// postgresql://postgres@127.0.0.1:PORT/DATABASE
+  std::string url(const std::string& database = "postgres") const;
+  int port() const { return port_; }
+  /// Creates a database and returns its URL.
+  std::string create_database(const std::string& name);
+  void stop();
+  void start();
+
+ private:
+  void run(const std::string& command) const;
+
+  std::string dir_;
+  std::string bin_;
+  int port_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace chatdb::testing
