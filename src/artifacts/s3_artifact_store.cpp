@@ -23,6 +23,7 @@ constexpr std::string_view kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae4
 // Error documents and listing pages; a 1000-key page is a few hundred KiB.
 constexpr std::size_t kMaxResponseBody = 16 * 1024 * 1024;
 constexpr std::size_t kMaxIdleHandles = 16;
+constexpr std::size_t kReadChunk = 256 * 1024;
 constexpr int kMaxParts = 10000;
 
 struct HttpResponse {
@@ -327,23 +328,20 @@ struct S3ArtifactStore::Impl {
     return "/" + options.bucket + "/" + key;
   }
 
-  struct Filled {
-    std::size_t size = 0;
-    bool ended = false;
-  };
-
-  static Result<Filled> fill(const Reader& reader, std::string& buffer) {
-    Filled filled;
-    while (filled.size < buffer.size()) {
-      auto n = reader(buffer.data() + filled.size, buffer.size() - filled.size);
+  /// Reads the next part into `buffer` (up to part_size bytes, grown as they come so a small
+  /// object costs little); returns whether the reader reached its end.
+  Result<bool> fill(const Reader& reader, std::string& buffer) const {
+    buffer.clear();
+    while (buffer.size() < options.part_size) {
+      const std::size_t offset = buffer.size();
+      const std::size_t wanted = std::min(kReadChunk, options.part_size - offset);
+      buffer.resize(offset + wanted);
+      auto n = reader(buffer.data() + offset, wanted);
       if (!n.ok()) return n.error();
-      if (*n == 0) {
-        filled.ended = true;
-        break;
-      }
-      filled.size += *n;
+      buffer.resize(offset + *n);
+      if (*n == 0) return true;
     }
-    return filled;
+    return false;
   }
 
   Status put_single(const std::string& key, std::string_view body) {
@@ -354,7 +352,8 @@ struct S3ArtifactStore::Impl {
     return Status::success();
   }
 
-  Status put_multipart(const std::string& key, const Reader& reader, std::string& buffer, Filled filled) {
+  /// Uploads `buffer` (a full first part) and the rest of the reader's bytes as parts.
+  Status put_multipart(const std::string& key, const Reader& reader, std::string& buffer) {
     const std::string target = object_target(key);
     auto created = perform({.method = "POST", .target = target + "?uploads="});
     if (!created.ok()) return created.error();
@@ -376,12 +375,13 @@ struct S3ArtifactStore::Impl {
       return error;
     };
     std::string complete = "<CompleteMultipartUpload>";
+    bool ended = false;
     for (int part = 1;; ++part) {
       if (part > kMaxParts) {
         return abort(Error::invalid("artifact '" + key + "' needs more than 10000 parts of " +
                                     std::to_string(options.part_size) + " bytes; raise the part size"));
       }
-      std::string_view body(buffer.data(), filled.size);
+      const std::string_view body = buffer;
       auto uploaded = perform({.method = "PUT",
                                .target = target + "?partNumber=" + std::to_string(part) + "&" + id_query,
                                .body = body,
@@ -391,11 +391,11 @@ struct S3ArtifactStore::Impl {
       if (uploaded->etag.empty()) return abort(Error::internal(location + " answered a part upload without an ETag"));
       complete += "<Part><PartNumber>" + std::to_string(part) + "</PartNumber><ETag>" + xml_escape(uploaded->etag) +
                   "</ETag></Part>";
-      if (filled.ended) break;
+      if (ended) break;
       auto next = fill(reader, buffer);
       if (!next.ok()) return abort(next.error());
-      filled = *next;
-      if (filled.size == 0) break;
+      ended = *next;
+      if (buffer.empty()) break;
     }
     complete += "</CompleteMultipartUpload>";
     auto completed = perform({.method = "POST",
@@ -439,11 +439,11 @@ S3ArtifactStore::~S3ArtifactStore() = default;
 
 Status S3ArtifactStore::do_put(const std::string& key, const Reader& reader) {
   if (auto ready = impl_->ensure_bucket(); !ready.ok()) return ready;
-  std::string buffer(impl_->options.part_size, '\0');
-  auto filled = Impl::fill(reader, buffer);
-  if (!filled.ok()) return filled.error();
-  if (filled->ended) return impl_->put_single(key, std::string_view(buffer.data(), filled->size));
-  return impl_->put_multipart(key, reader, buffer, *filled);
+  std::string buffer;
+  auto ended = impl_->fill(reader, buffer);
+  if (!ended.ok()) return ended.error();
+  if (*ended) return impl_->put_single(key, buffer);
+  return impl_->put_multipart(key, reader, buffer);
 }
 
 Status S3ArtifactStore::do_get(const std::string& key, const Writer& writer) {

@@ -30,7 +30,10 @@ struct S3Options {
 /// Request bodies are signed with their own SHA-256 (x-amz-content-sha256). The bucket is
 /// created on first use when missing. An endpoint that refuses connections, times out or
 /// answers 5xx gives kUnavailable (retryable) naming the endpoint; refused credentials give
-/// kUnavailable, not retryable. Thread-safe: each call uses its own connection from a pool.
+/// kUnavailable, not retryable. A put is buffered up to one part before anything is sent, so
+/// a failing reader never leaves a partial object; atomic replacement of an existing key is
+/// the server's (AWS and MinIO give it; s3rver, a test server, does not).
+/// Thread-safe: each call uses its own connection from a pool.
 class S3ArtifactStore final : public ArtifactStore {
  public:
   /// Checks the options (an http(s) endpoint, a valid bucket name, part and page sizes); does
