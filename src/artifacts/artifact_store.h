@@ -40,8 +40,8 @@ struct ObjectEntry {
 /// every backend.
 ///
 /// - put: stores the reader's bytes under `key`, computing their SHA-256 while they stream.
-///   The object appears whole or not at all; a put on an existing key replaces it atomically,
-///   so repeating a put (a retry) is harmless.
+///   The object appears whole or not at all; a put on an existing key replaces it atomically
+///   (on S3 as the server does: AWS and MinIO do), so repeating a put (a retry) is harmless.
 /// - get: streams the object to the writer and computes its SHA-256; when `expected_sha256` is
 ///   given and differs, fails with kInternal "artifact corrupted". Bytes reach the writer before
 ///   the check can complete: on any error the caller discards what the writer received.
