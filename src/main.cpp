@@ -5,6 +5,11 @@
 #include "common/logger.h"
 #include "ml_engine/ml_engine.h"
 #include "model_registry/model_registry.h"
+#include "nl2sql/catalog.h"
+#include "nl2sql/data_source_factory.h"
+#include "nl2sql/demo_database.h"
+#include "nl2sql/query_engine.h"
+#include "nl2sql/sqlite_source.h"
 #include "orchestrator/training_orchestrator.h"
 #include "query_parser/query_parser.h"
 #include "runtime/service_host.h"
@@ -12,7 +17,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -27,10 +34,36 @@ std::vector<std::string> service_names() {
           std::string(model_registry::ModelRegistry::kName)};
 }
 
+// The query parser's data sources: CHATDB_DATA_SOURCES, a --database URL (named "cli") and,
+// in embedded mode (local bus) or when nothing else is configured, the generated demo.
+std::shared_ptr<nl2sql::QueryEngine> make_query_engine(const Config& config, const std::string& database_url,
+                                                       const nl2sql::LlmOptions& llm = {}) {
+  auto catalog = std::make_shared<nl2sql::Catalog>();
+  if (Status s = nl2sql::add_data_sources(*catalog, config.data_sources); !s) throw ConfigError("CHATDB_DATA_SOURCES: " + s.error().message);
+  if (!database_url.empty()) {
+    auto source = nl2sql::open_data_source(database_url);
+    if (!source) throw ConfigError("--database: " + source.error().message);
+    catalog->add("cli", *source);
+  }
+  bool embedded = config.kafka_bootstrap_servers == "local://";
+  if (!catalog->contains("demo") && database_url.empty() && (embedded || catalog->names().empty())) {
+    std::string path = config.data_dir + "/demo.db";
+    if (Status s = nl2sql::DemoDatabase::ensure(path); !s) throw ConfigError("demo database: " + s.error().message);
+    catalog->add("demo", std::make_shared<nl2sql::SqliteSource>(path));
+  }
+  std::shared_ptr<nl2sql::LlmBackend> backend;
+  if (!llm.base_url.empty()) backend = std::make_shared<nl2sql::LlmBackend>(llm);
+  return std::make_shared<nl2sql::QueryEngine>(catalog, nl2sql::EngineOptions{},
+                                               [] { return std::chrono::system_clock::now(); }, backend);
+}
+
 // The one factory of services: a name in, its component with its dependencies out.
 std::shared_ptr<runtime::Service> make_service(const std::string& name, const Config& config) {
   if (name == orchestrator::TrainingOrchestrator::kName) return std::make_shared<orchestrator::TrainingOrchestrator>();
-  if (name == query_parser::QueryParser::kName) return std::make_shared<query_parser::QueryParser>();
+  if (name == query_parser::QueryParser::kName) {
+    return std::make_shared<query_parser::QueryParser>(make_query_engine(config, ""),
+                                                       query_parser::AsyncTopics{nullptr, config.query_topic, config.result_topic});
+  }
   if (name == ml_engine::MlEngine::kName) return std::make_shared<ml_engine::MlEngine>();
   if (name == model_registry::ModelRegistry::kName) return std::make_shared<model_registry::ModelRegistry>();
   if (name == test_service::TestService::kName) {
@@ -92,6 +125,83 @@ void print_banner(const Config& config, const std::vector<std::pair<std::string,
   std::fflush(stdout);
 }
 
+// A result table for a terminal: one line per row, cells cut at 40 characters.
+void print_rows(const nl2sql::Rows& rows) {
+  auto cell = [](const nlohmann::json& v) {
+    std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? "NULL" : v.dump();
+    return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+  };
+  std::vector<std::size_t> width;
+  for (const auto& c : rows.columns) width.push_back(c.size());
+  for (const auto& r : rows.rows) {
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], cell(r[i]).size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      out += (i ? " | " : "") + cells[i] + std::string(width[i] - std::min(width[i], cells[i].size()), ' ');
+    }
+    std::printf("%s\n", out.c_str());
+  };
+  line(rows.columns);
+  std::vector<std::string> rule;
+  for (auto w : width) rule.push_back(std::string(w, '-'));
+  line(rule);
+  for (const auto& r : rows.rows) {
+    std::vector<std::string> cells;
+    for (const auto& v : r) cells.push_back(cell(v));
+    line(cells);
+  }
+  std::printf("(%zu row%s%s, %.1f ms)\n", rows.rows.size(), rows.rows.size() == 1 ? "" : "s",
+              rows.truncated ? ", truncated" : "", rows.elapsed_ms);
+}
+
+int ask(const Config& config, const std::string& question, const std::string& database_url, const nl2sql::LlmOptions& llm) {
+  auto engine = make_query_engine(config, database_url, llm);
+  auto result = engine->query(question, database_url.empty() ? "" : "cli");
+  if (!result) {
+    std::fprintf(stderr, "chatdb: %s\n", result.error().message.c_str());
+    return 1;
+  }
+  std::printf("%s\n-- %s (confidence %.2f)\n\n", result->parsed.answer.sql.c_str(), result->parsed.answer.explanation.c_str(),
+              result->parsed.answer.confidence);
+  print_rows(result->rows);
+  return 0;
+}
+
+// Reads {"id", "question"} lines and writes {"id", "sql"} lines ("sql": null when abstaining);
+// with --timings, one {"id", "ms"} line per question to that file.
+int parse_batch(const Config& config, const std::string& database_url, const std::string& batch, const std::string& timings,
+                const nl2sql::LlmOptions& llm) {
+  auto engine = make_query_engine(config, database_url, llm);
+  std::string database = database_url.empty() ? engine->catalog().default_name() : "cli";
+  if (auto k = engine->catalog().knowledge(database); !k) throw ConfigError(k.error().message);
+  std::ifstream in(batch);
+  if (!in) throw ConfigError("cannot read --batch file " + batch);
+  std::ofstream timing_out;
+  if (!timings.empty()) timing_out.open(timings);
+  std::string line;
+  int answered = 0, total = 0;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto item = nlohmann::json::parse(line, nullptr, false);
+    if (item.is_discarded() || !item.is_object() || !item.contains("id") || !item.value("question", nlohmann::json()).is_string()) {
+      std::fprintf(stderr, "chatdb: skipping a line that is not {\"id\", \"question\"}: %.80s\n", line.c_str());
+      continue;
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto parsed = engine->parse(item["question"].get<std::string>(), database);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    nlohmann::json out = {{"id", item["id"]}, {"sql", parsed ? nlohmann::json(parsed->answer.sql) : nlohmann::json()}};
+    std::printf("%s\n", out.dump().c_str());
+    if (timing_out) timing_out << nlohmann::json{{"id", item["id"]}, {"ms", ms}}.dump() << "\n";
+    ++total;
+    answered += parsed ? 1 : 0;
+  }
+  std::fprintf(stderr, "chatdb: answered %d of %d questions\n", answered, total);
+  return 0;
+}
+
 int serve(const Config& config, const std::vector<std::string>& names) {
   runtime::ServiceHost host(server_options(config));
   std::vector<std::pair<std::string, std::uint16_t>> bound;
@@ -120,12 +230,28 @@ int main(int argc, char** argv) {
 
   auto* version = app.add_subcommand("version", "Print the version and build");
 
+  std::string question, database_url, batch_file, timings_file;
+  nl2sql::LlmOptions llm;
+  auto* ask_cmd = app.add_subcommand("ask", "Ask a question of a database; prints the SQL and the rows");
+  ask_cmd->add_option("question", question, "the question, in plain language")->required();
+  auto* parse_cmd = app.add_subcommand("parse", "Turn a batch of questions into SQL without running it");
+  parse_cmd->add_option("--batch", batch_file, "file of {\"id\", \"question\"} JSON lines")->required();
+  parse_cmd->add_option("--timings", timings_file, "write {\"id\", \"ms\"} parse latencies to this file");
+  for (auto* cmd : {ask_cmd, parse_cmd}) {
+    cmd->add_option("--database", database_url, "sqlite://PATH or postgresql://... (default: the demo database)");
+    cmd->add_option("--llm-url", llm.base_url, "OpenAI-compatible API root for questions the rules cannot answer (off by default)");
+    cmd->add_option("--llm-model", llm.model, "model name for --llm-url");
+    add_setting_flags(*cmd, flag_values);
+  }
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (version->parsed()) {
       std::printf("chatdb %s (commit %s)\n", CHATDB_VERSION, CHATDB_GIT_COMMIT);
       return 0;
     }
+    if (ask_cmd->parsed()) return ask(load_config(*ask_cmd, flag_values), question, database_url, llm);
+    if (parse_cmd->parsed()) return parse_batch(load_config(*parse_cmd, flag_values), database_url, batch_file, timings_file, llm);
     if (up->parsed()) return serve(load_config(*up, flag_values), service_names());
     if (serve_cmd->parsed()) return serve(load_config(*serve_cmd, flag_values), {service_name});
   } catch (const ConfigError& e) {

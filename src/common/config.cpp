@@ -1,5 +1,7 @@
 #include "common/config.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -50,6 +52,20 @@ std::string bootstrap(const std::string& env, const std::string& value) {
   std::string list = starts_with(value, "kafka://") ? value.substr(8) : value;
   if (!std::regex_match(list, kList)) {
     reject(env, value, "local:// (in-process bus) or kafka://HOST:PORT[,HOST:PORT] or HOST:PORT[,HOST:PORT]");
+  }
+  return value;
+}
+
+std::string data_source_map(const std::string& env, const std::string& value) {
+  if (value.empty()) return value;
+  const std::string accepts = "a JSON object of name -> sqlite://PATH or postgresql://... URL (or {\"url\": URL, \"glossary\": FILE})";
+  auto doc = nlohmann::json::parse(value, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) reject(env, value, accepts);
+  for (const auto& [name, entry] : doc.items()) {
+    std::string url = entry.is_string() ? entry.get<std::string>()
+                      : entry.is_object() && entry.contains("url") && entry["url"].is_string() ? entry["url"].get<std::string>()
+                                                                                                : "";
+    if (name.empty() || url.empty() || parse_database_url(env, url).empty()) reject(env, value, accepts);
   }
   return value;
 }
@@ -140,6 +156,8 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::aws_access_key_id, "AWS_ACCESS_KEY_ID", any)));
     s.push_back(make("AWS_SECRET_ACCESS_KEY", "aws-secret-access-key", "", "S3 secret key",
                      field(&Config::aws_secret_access_key, "AWS_SECRET_ACCESS_KEY", any)));
+    s.push_back(make("CHATDB_DATA_SOURCES", "data-sources", "", "query-parser databases: JSON {\"name\": \"sqlite://PATH\" or \"postgresql://...\" or {\"url\": ..., \"glossary\": FILE}}",
+                     field(&Config::data_sources, "CHATDB_DATA_SOURCES", data_source_map)));
     s.push_back(make("CHATDB_HTTP_THREADS", "http-threads", "0", "HTTP worker threads (0: one per core)",
                      field(&Config::http_threads, "CHATDB_HTTP_THREADS", integer<int>(0, 256))));
     s.push_back(make("CHATDB_MAX_BODY_BYTES", "max-body-bytes", "1048576", "default request body limit in bytes",

@@ -1,0 +1,291 @@
+#include "nl2sql/sql_builder.h"
+
+#include "nl2sql/text.h"
+
+#include <algorithm>
+#include <set>
+
+namespace chatdb::nl2sql {
+namespace {
+
+bool reserved(const std::string& word) {
+  static const std::set<std::string> kReserved = {
+      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "between", "both", "by", "case", "cast",
+      "check", "collate", "column", "constraint", "create", "cross", "current_date", "current_time",
+      "current_timestamp", "current_user", "date", "default", "delete", "desc", "distinct", "do", "drop", "else",
+      "end", "except", "exists", "false", "fetch", "for", "foreign", "from", "full", "grant", "group", "having",
+      "in", "index", "inner", "insert", "intersect", "into", "is", "join", "key", "leading", "left", "like",
+      "limit", "natural", "not", "null", "offset", "on", "only", "or", "order", "outer", "over", "partition",
+      "primary", "range", "references", "right", "rows", "select", "set", "some", "table", "then", "time",
+      "timestamp", "to", "trailing", "true", "union", "unique", "update", "user", "using", "values", "when",
+      "where", "window", "with", "count", "position", "value", "level", "name"};
+  return kReserved.count(lower(word)) > 0;
+}
+
+std::string aggregate_sql(Aggregate a) {
+  switch (a) {
+    case Aggregate::kCount: return "COUNT";
+    case Aggregate::kCountDistinct: return "COUNT";
+    case Aggregate::kSum: return "SUM";
+    case Aggregate::kAvg: return "AVG";
+    case Aggregate::kMin: return "MIN";
+    case Aggregate::kMax: return "MAX";
+    case Aggregate::kNone: return "";
+  }
+  return "";
+}
+
+std::string aggregate_words(Aggregate a) {
+  switch (a) {
+    case Aggregate::kCount: return "the number of";
+    case Aggregate::kCountDistinct: return "the number of distinct";
+    case Aggregate::kSum: return "the total";
+    case Aggregate::kAvg: return "the average";
+    case Aggregate::kMin: return "the smallest";
+    case Aggregate::kMax: return "the largest";
+    case Aggregate::kNone: return "";
+  }
+  return "";
+}
+
+std::string human(const std::string& identifier) { return join(split_identifier(identifier), " "); }
+
+std::string human(const ColumnRef& c) { return human(c.column) + " of " + human(c.table); }
+
+}  // namespace
+
+SqlBuilder::SqlBuilder(const Schema& schema, Dialect dialect) : schema_(schema), dialect_(dialect) {}
+
+std::string SqlBuilder::identifier(const std::string& name) const {
+  bool plain = !name.empty() && !reserved(name) && !(name[0] >= '0' && name[0] <= '9');
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+              // SQLite compares identifiers case-insensitively; PostgreSQL folds unquoted ones.
+              (dialect_ == Dialect::kSqlite && c >= 'A' && c <= 'Z');
+    plain = plain && ok;
+  }
+  return plain ? name : quote_identifier(name);
+}
+
+Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
+  const Table* subject = schema_.table(plan.subject);
+  if (subject == nullptr) return Error::invalid("unknown table " + plan.subject);
+
+  // Every table a column needs, joined along the shortest key path from the subject.
+  std::vector<std::string> needed;
+  auto need = [&](const std::string& t) {
+    if (std::find(needed.begin(), needed.end(), t) == needed.end()) needed.push_back(t);
+  };
+  for (const auto& o : plan.outputs) {
+    if (o.column) need(o.column->table);
+  }
+  for (const auto& c : plan.conditions) {
+    if (c.kind != Condition::Kind::kNotExists) need(c.column.table);
+  }
+  for (const auto& g : plan.group_by) need(g.table);
+  if (plan.having && plan.having->column) need(plan.having->column->table);
+  if (plan.order && plan.order->column) need(plan.order->column->table);
+  for (const auto& t : plan.extra_tables) need(t);
+
+  std::vector<std::string> joined = {subject->name};
+  std::vector<std::string> join_clauses;
+  std::vector<std::string> join_words;
+  bool fans_out = false;
+  for (const auto& t : needed) {
+    if (std::find(joined.begin(), joined.end(), t) != joined.end()) continue;
+    auto path = schema_.join_path(subject->name, t);
+    if (!path) return Error::invalid("no chain of foreign keys relates " + subject->name + " to " + t);
+    for (const auto& step : *path) {
+      if (std::find(joined.begin(), joined.end(), step.to_table) != joined.end()) continue;
+      fans_out = fans_out || step.fans_out();
+      join_clauses.push_back(" JOIN " + identifier(step.to_table) + " ON " + identifier(step.fk.table) + "." +
+                             identifier(step.fk.column) + " = " + identifier(step.fk.ref_table) + "." +
+                             identifier(step.fk.ref_column));
+      join_words.push_back(human(step.to_table));
+      joined.push_back(step.to_table);
+    }
+  }
+  bool qualify = joined.size() > 1 ||
+                 std::any_of(plan.conditions.begin(), plan.conditions.end(),
+                             [](const Condition& c) { return c.kind == Condition::Kind::kNotExists ||
+                                                             c.kind == Condition::Kind::kAtExtreme; });
+  auto col = [&](const ColumnRef& c) {
+    return qualify ? identifier(c.table) + "." + identifier(c.column) : identifier(c.column);
+  };
+  auto literal = [&](const Literal& l) {
+    if (l.kind == Literal::Kind::kNumber) return l.text;
+    if (l.kind == Literal::Kind::kDate && dialect_ == Dialect::kPostgres) return "DATE " + quote_literal(l.text);
+    return quote_literal(l.text);
+  };
+  auto literal_words = [&](const Literal& l) { return l.kind == Literal::Kind::kText ? quote_literal(l.text) : l.text; };
+
+  const Column* key = subject->primary_key();
+  auto expression = [&](Aggregate a, const std::optional<ColumnRef>& c) {
+    if (a == Aggregate::kNone) return col(*c);
+    if (a == Aggregate::kCount && !c) {
+      // Joins towards "many" tables repeat subject rows: count each subject row once.
+      if (fans_out && key != nullptr) return "COUNT(DISTINCT " + col({subject->name, key->name}) + ")";
+      return std::string("COUNT(*)");
+    }
+    std::string inner = c ? col(*c) : "*";
+    if (a == Aggregate::kCountDistinct) inner = "DISTINCT " + inner;
+    return aggregate_sql(a) + "(" + inner + ")";
+  };
+  auto expression_words = [&](Aggregate a, const std::optional<ColumnRef>& c) {
+    if (a == Aggregate::kNone) return human(*c);
+    if (!c) return std::string("the number of ") + human(subject->name) + " rows";
+    return aggregate_words(a) + " " + human(*c);
+  };
+
+  // SELECT
+  std::vector<std::string> select;
+  std::vector<std::string> select_words;
+  bool aggregated = false;
+  for (const auto& o : plan.outputs) {
+    std::string e = expression(o.aggregate, o.column);
+    if (o.aggregate != Aggregate::kNone) {
+      aggregated = true;
+      std::string alias = o.column ? lower(aggregate_sql(o.aggregate)) + "_" + o.column->column : "count";
+      if (o.aggregate == Aggregate::kCountDistinct) alias = "distinct_" + (o.column ? o.column->column : "count");
+      e += " AS " + identifier(alias);
+    }
+    select.push_back(e);
+    select_words.push_back(expression_words(o.aggregate, o.column));
+  }
+  if (select.empty()) {
+    select.push_back(qualify ? identifier(subject->name) + ".*" : "*");
+    select_words.push_back("every column of " + human(subject->name));
+  }
+  bool distinct = plan.distinct || (fans_out && !aggregated && plan.group_by.empty());
+  std::string from = " FROM " + identifier(subject->name);
+  for (const auto& j : join_clauses) from += j;
+
+  // WHERE
+  std::vector<std::string> where;
+  std::vector<std::string> where_words;
+  std::vector<std::string> plain_where;  // without extremes, for the extreme's own subquery
+  for (const auto& c : plan.conditions) {
+    std::string sql;
+    std::string words;
+    switch (c.kind) {
+      case Condition::Kind::kCompare:
+        sql = col(c.column) + " " + c.op + " " + literal(c.values.at(0));
+        words = human(c.column) + " " + (c.op == "=" ? "is" : c.op == "<>" ? "is not" : c.op) + " " +
+                literal_words(c.values.at(0));
+        break;
+      case Condition::Kind::kIn: {
+        std::vector<std::string> items, item_words;
+        for (const auto& v : c.values) {
+          items.push_back(literal(v));
+          item_words.push_back(literal_words(v));
+        }
+        sql = col(c.column) + (c.negated ? " NOT IN (" : " IN (") + join(items, ", ") + ")";
+        words = human(c.column) + (c.negated ? " is none of " : " is one of ") + join(item_words, ", ");
+        break;
+      }
+      case Condition::Kind::kBetween:
+        if (c.values.at(0).kind == Literal::Kind::kDate) {
+          sql = col(c.column) + " >= " + literal(c.values.at(0)) + " AND " + col(c.column) + " < " + literal(c.values.at(1));
+          words = human(c.column) + " is from " + c.values[0].text + " up to (not including) " + c.values[1].text;
+        } else {
+          sql = col(c.column) + " BETWEEN " + literal(c.values.at(0)) + " AND " + literal(c.values.at(1));
+          words = human(c.column) + " is between " + c.values[0].text + " and " + c.values[1].text;
+        }
+        if (c.negated) {
+          sql = "NOT (" + sql + ")";
+          words = "not " + words;
+        }
+        break;
+      case Condition::Kind::kIsNull:
+        sql = col(c.column) + (c.negated ? " IS NOT NULL" : " IS NULL");
+        words = human(c.column) + (c.negated ? " is known" : " is missing");
+        break;
+      case Condition::Kind::kLike:
+        sql = "LOWER(" + col(c.column) + ")" + (c.negated ? " NOT LIKE " : " LIKE ") +
+              quote_literal("%" + lower(c.values.at(0).text) + "%");
+        words = human(c.column) + (c.negated ? " does not contain " : " contains ") + quote_literal(c.values.at(0).text);
+        break;
+      case Condition::Kind::kNotExists: {
+        auto path = schema_.join_path(subject->name, c.related_table);
+        if (!path || path->empty()) return Error::invalid("no foreign key relates " + subject->name + " to " + c.related_table);
+        // The first step links the subquery to the outer row; later steps join inside it.
+        const JoinStep& first = path->front();
+        std::string inner_from = identifier(first.to_table);
+        for (std::size_t i = 1; i < path->size(); ++i) {
+          const auto& s = (*path)[i];
+          inner_from += " JOIN " + identifier(s.to_table) + " ON " + identifier(s.fk.table) + "." +
+                        identifier(s.fk.column) + " = " + identifier(s.fk.ref_table) + "." + identifier(s.fk.ref_column);
+        }
+        sql = std::string(c.negated ? "EXISTS" : "NOT EXISTS") + " (SELECT 1 FROM " + inner_from + " WHERE " +
+              identifier(first.fk.table) + "." + identifier(first.fk.column) + " = " + identifier(first.fk.ref_table) +
+              "." + identifier(first.fk.ref_column) + ")";
+        words = std::string(c.negated ? "some" : "no") + " " + human(c.related_table) + " row refers to it";
+        break;
+      }
+      case Condition::Kind::kAtExtreme:
+        break;  // rendered below, once the other conditions are known
+    }
+    if (c.kind == Condition::Kind::kAtExtreme) continue;
+    where.push_back(sql);
+    plain_where.push_back(sql);
+    where_words.push_back(words);
+  }
+  for (const auto& c : plan.conditions) {
+    if (c.kind != Condition::Kind::kAtExtreme) continue;
+    std::string inner = std::string(c.descending ? "MAX(" : "MIN(") + col(c.column) + ")" + from;
+    if (!plain_where.empty()) inner += " WHERE " + join(plain_where, " AND ");
+    where.push_back(col(c.column) + " = (SELECT " + inner + ")");
+    where_words.push_back(human(c.column) + " is the " + (c.descending ? "largest" : "smallest") + " among them");
+  }
+
+  std::string sql = std::string("SELECT ") + (distinct ? "DISTINCT " : "") + join(select, ", ") + from;
+  if (!where.empty()) sql += " WHERE " + join(where, " AND ");
+  std::vector<std::string> group_words;
+  if (!plan.group_by.empty()) {
+    std::vector<std::string> g;
+    for (const auto& c : plan.group_by) {
+      g.push_back(col(c));
+      group_words.push_back(human(c));
+    }
+    sql += " GROUP BY " + join(g, ", ");
+  }
+  std::string having_words;
+  if (plan.having) {
+    const auto& h = *plan.having;
+    std::string e = h.aggregate == Aggregate::kCount && !h.column ? "COUNT(*)" : expression(h.aggregate, h.column);
+    sql += " HAVING " + e + " " + h.op + " " + h.number;
+    having_words = ", keeping groups where " + (h.column ? expression_words(h.aggregate, h.column) : "the number of rows") +
+                   " " + h.op + " " + h.number;
+  }
+  std::string order_words;
+  if (plan.order) {
+    const auto& o = *plan.order;
+    std::string e = o.aggregate == Aggregate::kCount && !o.column ? "COUNT(*)" : expression(o.aggregate, o.column);
+    sql += " ORDER BY " + e + (o.descending ? " DESC" : " ASC");
+    order_words = ", ordered by " + (o.column ? expression_words(o.aggregate, o.column) : "the number of rows") +
+                  (o.descending ? " from highest to lowest" : " from lowest to highest");
+  }
+  if (plan.limit) {
+    sql += " LIMIT " + std::to_string(*plan.limit);
+    order_words += ", keeping the first " + std::to_string(*plan.limit);
+  }
+
+  RenderedQuery out;
+  out.sql = sql;
+  out.tables = joined;
+  for (const auto& c : plan.conditions) {
+    if (c.kind == Condition::Kind::kNotExists && std::find(out.tables.begin(), out.tables.end(), c.related_table) == out.tables.end()) {
+      out.tables.push_back(c.related_table);
+    }
+  }
+  std::string e = std::string(aggregated ? "Computes " : "Lists ") + (distinct ? "the distinct " : "") + join(select_words, ", ");
+  e += " from " + human(subject->name);
+  if (!join_words.empty()) e += " (joined with " + join(join_words, ", ") + ")";
+  if (!where_words.empty()) e += " where " + join(where_words, " and ");
+  if (!group_words.empty()) e += ", for each " + join(group_words, " and ");
+  e += having_words + order_words + ".";
+  out.explanation = e;
+  return out;
+}
+
+}  // namespace chatdb::nl2sql
