@@ -4,7 +4,8 @@
 #   scripts/k8s-test.sh load          a bounded headless Locust run (Job load-test)
 # The Job is deleted and created again, its log is printed, and the exit status is the Job's.
 #
-# Settings (environment): CHATDB_OVERLAY (kubernetes/overlays/minikube), CHATDB_WAIT (1200 s).
+# Settings (environment): CHATDB_OVERLAY (kubernetes/overlays/minikube), CHATDB_WAIT (1200 s),
+# CHATDB_POLL (5 s between looks at the Job).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +31,7 @@ echo "k8s-test: waiting for job/$job"
 result=""
 while [ -z "$result" ]; do
   if [ "$SECONDS" -ge "$deadline" ]; then result=timeout; break; fi
-  sleep 5
+  sleep "${CHATDB_POLL:-5}"
   succeeded="$(kubectl -n "$ns" get job "$job" -o jsonpath='{.status.succeeded}')"
   failed="$(kubectl -n "$ns" get job "$job" -o jsonpath='{.status.failed}')"
   if [ "${succeeded:-0}" -ge 1 ]; then result=succeeded; fi

@@ -1,4 +1,5 @@
 """The Dockerfile against scripts/install-deps.sh, scripts/build-images.sh and the manifests."""
+import functools
 import re
 import subprocess
 
@@ -59,8 +60,8 @@ def chain(stages, name):
     return out
 
 
-def runtime_libraries(dev_packages):
-    """The shared-library packages that the -dev packages depend on (apt-cache depends)."""
+@functools.lru_cache(maxsize=None)
+def _runtime_libraries(dev_packages):
     result = subprocess.run(["apt-cache", "depends", "--no-recommends", "--no-suggests", "--no-conflicts",
                              "--no-breaks", "--no-replaces", "--no-enhances", *dev_packages],
                             capture_output=True, text=True, check=True)
@@ -69,7 +70,12 @@ def runtime_libraries(dev_packages):
         m = re.match(r"\s+Depends: ([a-z0-9][a-z0-9.+-]*)$", line)
         if m and m.group(1).startswith("lib") and not m.group(1).endswith("-dev"):
             libs.add(m.group(1))
-    return libs
+    return frozenset(libs)
+
+
+def runtime_libraries(dev_packages):
+    """The shared-library packages that the -dev packages depend on (apt-cache depends)."""
+    return set(_runtime_libraries(tuple(sorted(dev_packages))))
 
 
 def problems(dockerfile, install_deps, targets, table):
