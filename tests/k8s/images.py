@@ -1,5 +1,6 @@
 """The Dockerfile against scripts/install-deps.sh, scripts/build-images.sh and the manifests."""
 import functools
+import os
 import re
 import subprocess
 
@@ -147,3 +148,29 @@ def dockerignore_problems(dockerfile, dockerignore):
             if excluded:
                 out.append(f"stage {s['name']}: COPY {src} is excluded by .dockerignore")
     return out
+
+
+def cmake_inputs(root):
+    """Top-level directories that the CMake build reads (paths named in any CMakeLists.txt)."""
+    dirs = set()
+    for dirpath, dirnames, files in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in ("build", "node_modules")]
+        if "CMakeLists.txt" not in files:
+            continue
+        with open(os.path.join(dirpath, "CMakeLists.txt")) as f:
+            text = f.read()
+        base = os.path.relpath(dirpath, root)
+        for token in re.findall(r"[\w.${}-]*/[\w./-]+|[\w-]+\.(?:cpp|cc|h|hpp)\b", text):
+            token = token.replace("${CMAKE_SOURCE_DIR}/", "").replace("${PROJECT_SOURCE_DIR}/", "")
+            path = os.path.normpath(os.path.join(base, token)) if "$" not in token else ""
+            top = path.split(os.sep)[0]
+            if top and top != ".." and os.path.isdir(os.path.join(root, top)):
+                dirs.add(top)
+    return dirs
+
+
+def build_copy_problems(dockerfile, root):
+    """The build stage copies every directory that the CMake build reads."""
+    build = next((s for s in dockerfile_stages(dockerfile) if s["name"] == "build"), None)
+    copied = {c.rstrip("/").split("/")[0] for c in build["copies"]} if build else set()
+    return [f"stage build: does not COPY {d}/, which CMake reads" for d in sorted(cmake_inputs(root) - copied)]

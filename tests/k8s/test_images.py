@@ -80,3 +80,13 @@ def test_dockerignore_lets_the_copied_paths_through():
     assert images.dockerignore_problems(read("Dockerfile"), read(".dockerignore")) == []
     broken = read(".dockerignore").replace("!bench/\n", "")
     assert images.dockerignore_problems(read("Dockerfile"), broken) == ["stage build: COPY bench is excluded by .dockerignore"]
+
+
+def test_the_build_stage_copies_what_cmake_reads():
+    assert {"src", "tests", "bench"} <= images.cmake_inputs(ROOT)
+    assert images.build_copy_problems(read("Dockerfile"), ROOT) == []
+
+
+def test_a_build_stage_missing_a_cmake_input_fails():
+    broken = read("Dockerfile").replace("COPY bench ./bench\n", "")
+    assert images.build_copy_problems(broken, ROOT) == ["stage build: does not COPY bench/, which CMake reads"]
