@@ -42,6 +42,8 @@ const std::vector<std::vector<std::string>>& synonym_groups() {
       {"amount", "amt"},
       {"department", "dept"},
       {"begin", "start"},
+      {"signup", "registration", "registered", "signed", "joined", "enrolled"},
+      {"create", "created", "added"},
       {"finish", "end"},
       {"film", "movie"},
       {"airline", "carrier"},
@@ -133,6 +135,8 @@ const std::vector<std::string>& Lexicon::dimension_of(const std::string& adjecti
       {"weigh", {"weight"}},
       {"weighs", {"weight"}},
       {"rated", {"rating", "score"}},
+      {"where", {"address", "street", "house", "location", "city", "town", "place", "building", "room", "country",
+                 "state", "region", "county", "district", "zip", "postcode", "latitude", "longitude"}},
       {"live", {"population"}},
       {"lives", {"population"}},
   };
@@ -182,6 +186,15 @@ Result<Lexicon> Lexicon::build(const Schema& schema, const std::map<std::string,
       // "unit_price" is also "price", "state_population" also "population": its head word,
       // unless that word alone says nothing ("id", "name").
       if (cw.size() > 1 && !weak_head(cw.back())) add_with_synonyms({cw.back()}, Term{table.name, column.name, 0.8}, 0.9);
+      // "signup_date" is also "signup", "created_at" also "created": the event of a time
+      // column, unless that word names a table ("order_date" is not "order").
+      static const std::set<std::string> kTimeWords = {"date", "time", "at", "on", "timestamp", "day"};
+      if (cw.size() > 1 && kTimeWords.count(cw.back()) && column.temporal()) {
+        std::vector<std::string> event(cw.begin(), cw.end() - 1);
+        bool names_table = false;
+        for (const auto& t : schema.tables()) names_table |= Lexicon::stem_phrase(split_identifier(t.name)) == join(event, " ");
+        if (!names_table) add_with_synonyms(event, Term{table.name, column.name, 0.8}, 0.9);
+      }
       // "customer_name" in customers is "name"; "order_date" in orders is "date".
       if (cw.size() > 1) {
         std::vector<std::string> table_words = words;

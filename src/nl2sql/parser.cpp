@@ -611,6 +611,12 @@ class Interpreter {
         return c;
       }
     }
+    // "orders between 100 and 200": the subject's only measure.
+    auto measures = measure_columns(*subject_);
+    if (measures.size() == 1) {
+      doubt(0.85, "the number is compared with " + measures.front()->name + ", the only measure of " + subject_->name);
+      return ColumnRef{subject_->name, measures.front()->name};
+    }
     return std::nullopt;
   }
 
@@ -702,11 +708,17 @@ class Interpreter {
     return Status::success();
   }
 
+  std::vector<const Column*> measure_columns(const Table& t) const {
+    std::vector<const Column*> out;
+    for (const auto& c : t.columns) {
+      if (c.numeric() && !c.primary_key && !is_key_column(t, c)) out.push_back(&c);
+    }
+    return out;
+  }
+
   std::string unclear_number(const Item& num) const {
     std::vector<std::string> numeric;
-    for (const auto& c : subject_->columns) {
-      if (c.numeric() && !c.primary_key) numeric.push_back(c.name);
-    }
+    for (const Column* c : measure_columns(*subject_)) numeric.push_back(c->name);
     return "could not tell which column " + num.raw + " is compared with; name one of " + subject_->name + "'s " +
            (numeric.empty() ? std::string("columns") : join(numeric, ", "));
   }
@@ -736,6 +748,12 @@ class Interpreter {
         Condition c;
         c.kind = Condition::Kind::kNotExists;
         c.related_table = related->name;
+        // "products with no supplier": the subject's own key to it is empty.
+        auto path = schema_.join_path(subject_->name, related->name);
+        if (path && path->size() == 1 && path->front().fk.table == subject_->name) {
+          c.kind = Condition::Kind::kIsNull;
+          c.column = {subject_->name, path->front().fk.column};
+        }
         plan_.conditions.push_back(c);
         it.used = true;
         mark_negations_before(i);
@@ -772,16 +790,25 @@ class Interpreter {
   }
 
   // The candidate of a column item in the subject's table, else in the nearest table.
-  std::optional<ColumnRef> own_column(const Item& it) const {
+  std::optional<ColumnRef> own_column(const Item& it) {
     std::optional<ColumnRef> best;
     std::size_t best_d = 99;
+    double best_score = 0;
+    bool tie = false;
     for (const auto& t : it.terms) {
       auto d = distance(subject_->name, t.table);
-      if (d && *d < best_d) {
+      if (!d) continue;
+      if (*d < best_d || (*d == best_d && t.score > best_score)) {
         best_d = *d;
+        best_score = t.score;
         best = ColumnRef{t.table, t.column};
+        tie = false;
+      } else if (*d == best_d && t.score == best_score) {
+        tie = true;
       }
     }
+    // "elevation" when a table has both highest_elevation and lowest_elevation.
+    if (tie) doubt(0.6, "'" + it.raw + "' may name several columns of " + best->table);
     return best;
   }
 
@@ -925,6 +952,11 @@ class Interpreter {
                               suggest_numeric());
       }
       at(i).used = true;
+      for (long k = i + 1; k < size(); ++k) {
+        if (!at(k).used && superlative_of(word(k)) && word(k) != "first" && word(k) != "last" && word(k) != "top") {
+          return Error::invalid("questions with two superlatives ('" + w + "', '" + word(k) + "') are not supported yet");
+        }
+      }
       superlative_ = s;
       if (counted) {
         order_count_of_ = counted;
@@ -957,10 +989,16 @@ class Interpreter {
     // Consecutive values of one column joined by "or", "and" or commas become one IN list.
     std::map<std::pair<std::string, std::string>, std::size_t> by_column;
     long last_value_at = -1;
+    std::string last_value_column;
     for (long i = 0; i < size(); ++i) {
       Item& it = at(i);
       if (it.kind != Kind::kValue || it.used) continue;
-      auto choice = choose_value_column(i);
+      // "seattle washington": a second value right after the first qualifies it, so it belongs
+      // to another column than the first.
+      std::set<std::string> exclude;
+      bool adjacent = last_value_at >= 0 && last_value_at == i - 1;
+      if (adjacent) exclude.insert(last_value_column);
+      auto choice = choose_value_column(i, exclude);
       if (!choice) {
         if (it.quoted) return Error::invalid("'" + it.raw + "' is not a value stored in any column; " + suggest_value(it.raw));
         continue;
@@ -970,9 +1008,13 @@ class Interpreter {
       auto key = std::make_pair(choice->first.table + "." + choice->first.column, std::string(negated ? "!" : ""));
       Literal lit{Literal::Kind::kText, choice->second};
       // "germany or france", "books, toys and games": values listed together.
-      bool listed = last_value_at >= 0;
-      for (long k = last_value_at + 1; k < i && listed; ++k) listed = word(k) == "or" || word(k) == "and" || word(k) == "nor";
+      bool listed = last_value_at >= 0 && last_value_at < i - 1;
+      for (long k = last_value_at + 1; k < i && listed; ++k) {
+        listed = word(k) == "or" || word(k) == "and" || word(k) == "nor" || word(k) == ",";
+      }
       last_value_at = i;
+      last_value_column = choice->first.table + "." + choice->first.column;
+      if (by_column.count(key) && !listed) doubt(0.5, "two different values are asked of " + choice->first.column);
       if (auto found = by_column.find(key); found != by_column.end() && listed) {
         Condition& c = plan_.conditions[found->second];
         c.kind = Condition::Kind::kIn;
@@ -1012,11 +1054,13 @@ class Interpreter {
 
   // Which column a value filters: the column named right before it, else the subject's own
   // column, else the column nearest by foreign keys, preferring columns that name rows.
-  std::optional<std::pair<ColumnRef, std::string>> choose_value_column(long i) {
+  std::optional<std::pair<ColumnRef, std::string>> choose_value_column(long i, const std::set<std::string>& exclude) {
     Item& it = at(i);
-    // "whose country is 'x'", "named 'x'", "with status shipped"
+    // "whose country is 'x'", "named 'x'", "with status shipped"; but in "the capital of
+    // washington" the value names the row that has the column, not the column's value.
     for (long k = i - 1; k >= 0 && k >= i - 3; --k) {
       Item& prev = at(k);
+      if (prev.kind == Kind::kWord && (prev.word == "of" || prev.word == "for" || prev.word == "in")) break;
       if (prev.kind == Kind::kColumn) {
         for (const auto& t : prev.terms) {
           for (const auto& v : it.values) {
@@ -1055,7 +1099,7 @@ class Interpreter {
     std::vector<Scored> scored;
     for (const auto& v : it.values) {
       auto d = distance(subject_->name, v.table);
-      if (!d) continue;
+      if (!d || exclude.count(v.table + "." + v.column)) continue;
       double score = 10.0 - 2.0 * static_cast<double>(*d);
       bool names = is_name_column(v.table, v.column);
       if (names) score += 1;
@@ -1411,15 +1455,49 @@ class Interpreter {
       for (const auto& c : plan_.conditions) {
         if (c.kind == Condition::Kind::kCompare && c.op == "=" && is_name_column(c.column.table, c.column.column)) plan_.distinct = true;
       }
+      // "what capital has the largest population": is it the state's population or the capital's?
+      if (superlative_ && subject_at_ < 0) doubt(0.6, "the superlative may be about " + attributes.front().column);
       if (plan_.conditions.empty() && !superlative_ && singular_question()) {
         doubt(0.6, "the question asks for one " + attributes.front().column + " but names no row");
       }
+    } else if (word(0) == "where") {
+      // "where is ...": the row's name and where it is.
+      for (const auto& n : subject_names) plan_.outputs.push_back({Aggregate::kNone, n});
+      auto places = location_columns();
+      if (places.empty()) doubt(0.6, subject_->name + " has no column that says where");
+      for (const auto& p : places) plan_.outputs.push_back({Aggregate::kNone, p});
     } else if (!subject_names.empty()) {
       for (const auto& n : subject_names) plan_.outputs.push_back({Aggregate::kNone, n});
     }
     if (distinct_) plan_.distinct = true;
     apply_plain_superlative();
     return Status::success();
+  }
+
+  // Columns that say where a subject row is: its own (address, city, ...) and those of a
+  // neighbouring table that is itself a place ("location", "address").
+  std::vector<ColumnRef> location_columns() const {
+    const auto& concepts = Lexicon::dimension_of("where");
+    auto is_place = [&](const std::string& name) {
+      for (const auto& w : split_identifier(name)) {
+        if (std::find(concepts.begin(), concepts.end(), stem(w)) != concepts.end()) return true;
+      }
+      return false;
+    };
+    std::vector<ColumnRef> out;
+    for (const auto& c : subject_->columns) {
+      if (!c.primary_key && is_place(c.name) && !is_name_column(subject_->name, c.name)) out.push_back({subject_->name, c.name});
+    }
+    static const std::set<std::string> kPlaceTables = {"location", "address", "place", "site", "position"};
+    for (const auto& t : schema_.tables()) {
+      bool place_table = false;
+      for (const auto& w : split_identifier(t.name)) place_table |= kPlaceTables.count(stem(w)) > 0;
+      if (&t == subject_ || distance(subject_->name, t.name) != std::size_t{1} || !place_table) continue;
+      for (const auto& c : t.columns) {
+        if (!c.primary_key && !is_key_column(t, c)) out.push_back({t.name, c.name});
+      }
+    }
+    return out;
   }
 
   bool singular_question() const {
@@ -1439,7 +1517,8 @@ class Interpreter {
                       is_name_column(c.column.table, c.column.column);
     for (const auto& o : plan_.outputs) {
       if (counts_one) break;
-      bool repeats = o.column && (*o.column == c.column || is_name_column(o.column->table, o.column->column));
+      bool repeats = o.column && (*o.column == c.column || (is_name_column(o.column->table, o.column->column) &&
+                                                            is_name_column(c.column.table, c.column.column)));
       if (o.aggregate != Aggregate::kNone || !repeats) return Status::success();
     }
     if (plan_.outputs.empty()) return Status::success();

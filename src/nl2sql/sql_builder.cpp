@@ -50,7 +50,6 @@ std::string aggregate_words(Aggregate a) {
 
 std::string human(const std::string& identifier) { return join(split_identifier(identifier), " "); }
 
-std::string human(const ColumnRef& c) { return human(c.column) + " of " + human(c.table); }
 
 }  // namespace
 
@@ -91,6 +90,7 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
   std::vector<std::string> join_clauses;
   std::vector<std::string> join_words;
   bool fans_out = false;
+  std::vector<std::string> many_side;  // tables reached through a one-to-many step
   for (const auto& t : needed) {
     if (std::find(joined.begin(), joined.end(), t) != joined.end()) continue;
     auto path = schema_.join_path(subject->name, t);
@@ -98,6 +98,8 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     for (const auto& step : *path) {
       if (std::find(joined.begin(), joined.end(), step.to_table) != joined.end()) continue;
       fans_out = fans_out || step.fans_out();
+      bool after_many = std::find(many_side.begin(), many_side.end(), step.from_table) != many_side.end();
+      if (step.fans_out() || after_many) many_side.push_back(step.to_table);
       join_clauses.push_back(" JOIN " + identifier(step.to_table) + " ON " + identifier(step.fk.table) + "." +
                              identifier(step.fk.column) + " = " + identifier(step.fk.ref_table) + "." +
                              identifier(step.fk.ref_column));
@@ -119,6 +121,10 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
   };
   auto literal_words = [&](const Literal& l) { return l.kind == Literal::Kind::kText ? quote_literal(l.text) : l.text; };
 
+  // Columns of the subject go by their own name in the explanation; others say their table.
+  auto said = [&](const ColumnRef& c) {
+    return c.table == subject->name ? human(c.column) : human(c.column) + " of " + human(c.table);
+  };
   const Column* key = subject->primary_key();
   auto expression = [&](Aggregate a, const std::optional<ColumnRef>& c) {
     if (a == Aggregate::kNone) return col(*c);
@@ -132,9 +138,13 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     return aggregate_sql(a) + "(" + inner + ")";
   };
   auto expression_words = [&](Aggregate a, const std::optional<ColumnRef>& c) {
-    if (a == Aggregate::kNone) return human(*c);
-    if (!c) return std::string("the number of ") + human(subject->name) + " rows";
-    return aggregate_words(a) + " " + human(*c);
+    if (a == Aggregate::kNone) return said(*c);
+    if (!c) return std::string("the number of ") + human(subject->name);
+    const Table* counted = schema_.table(c->table);
+    if (a == Aggregate::kCount && counted && counted->primary_key() && counted->primary_key()->name == c->column) {
+      return "the number of " + human(c->table);
+    }
+    return aggregate_words(a) + " " + said(*c);
   };
 
   // SELECT
@@ -154,9 +164,14 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
   }
   if (select.empty()) {
     select.push_back(qualify ? identifier(subject->name) + ".*" : "*");
-    select_words.push_back("every column of " + human(subject->name));
+    select_words.push_back("every column");
   }
-  bool distinct = plan.distinct || (fans_out && !aggregated && plan.group_by.empty());
+  // Joins towards "many" tables repeat the subject's rows; drop the repeats unless a column of
+  // such a table is shown (then the rows differ in what they say).
+  bool shows_many_side = std::any_of(plan.outputs.begin(), plan.outputs.end(), [&](const Output& o) {
+    return o.column && std::find(many_side.begin(), many_side.end(), o.column->table) != many_side.end();
+  });
+  bool distinct = plan.distinct || (fans_out && !aggregated && plan.group_by.empty() && !shows_many_side);
   std::string from = " FROM " + identifier(subject->name);
   for (const auto& j : join_clauses) from += j;
 
@@ -170,7 +185,7 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     switch (c.kind) {
       case Condition::Kind::kCompare:
         sql = col(c.column) + " " + c.op + " " + literal(c.values.at(0));
-        words = human(c.column) + " " + (c.op == "=" ? "is" : c.op == "<>" ? "is not" : c.op) + " " +
+        words = said(c.column) + " " + (c.op == "=" ? "is" : c.op == "<>" ? "is not" : c.op) + " " +
                 literal_words(c.values.at(0));
         break;
       case Condition::Kind::kIn: {
@@ -180,16 +195,16 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
           item_words.push_back(literal_words(v));
         }
         sql = col(c.column) + (c.negated ? " NOT IN (" : " IN (") + join(items, ", ") + ")";
-        words = human(c.column) + (c.negated ? " is none of " : " is one of ") + join(item_words, ", ");
+        words = said(c.column) + (c.negated ? " is none of " : " is one of ") + join(item_words, ", ");
         break;
       }
       case Condition::Kind::kBetween:
         if (c.values.at(0).kind == Literal::Kind::kDate) {
           sql = col(c.column) + " >= " + literal(c.values.at(0)) + " AND " + col(c.column) + " < " + literal(c.values.at(1));
-          words = human(c.column) + " is from " + c.values[0].text + " up to (not including) " + c.values[1].text;
+          words = said(c.column) + " is from " + c.values[0].text + " up to (not including) " + c.values[1].text;
         } else {
           sql = col(c.column) + " BETWEEN " + literal(c.values.at(0)) + " AND " + literal(c.values.at(1));
-          words = human(c.column) + " is between " + c.values[0].text + " and " + c.values[1].text;
+          words = said(c.column) + " is between " + c.values[0].text + " and " + c.values[1].text;
         }
         if (c.negated) {
           sql = "NOT (" + sql + ")";
@@ -198,12 +213,12 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
         break;
       case Condition::Kind::kIsNull:
         sql = col(c.column) + (c.negated ? " IS NOT NULL" : " IS NULL");
-        words = human(c.column) + (c.negated ? " is known" : " is missing");
+        words = said(c.column) + (c.negated ? " is known" : " is missing");
         break;
       case Condition::Kind::kLike:
         sql = "LOWER(" + col(c.column) + ")" + (c.negated ? " NOT LIKE " : " LIKE ") +
               quote_literal("%" + lower(c.values.at(0).text) + "%");
-        words = human(c.column) + (c.negated ? " does not contain " : " contains ") + quote_literal(c.values.at(0).text);
+        words = said(c.column) + (c.negated ? " does not contain " : " contains ") + quote_literal(c.values.at(0).text);
         break;
       case Condition::Kind::kNotExists: {
         auto path = schema_.join_path(subject->name, c.related_table);
@@ -235,7 +250,7 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     std::string inner = std::string(c.descending ? "MAX(" : "MIN(") + col(c.column) + ")" + from;
     if (!plain_where.empty()) inner += " WHERE " + join(plain_where, " AND ");
     where.push_back(col(c.column) + " = (SELECT " + inner + ")");
-    where_words.push_back(human(c.column) + " is the " + (c.descending ? "largest" : "smallest") + " among them");
+    where_words.push_back(said(c.column) + " is the " + (c.descending ? "largest" : "smallest") + " among them");
   }
 
   std::string sql = std::string("SELECT ") + (distinct ? "DISTINCT " : "") + join(select, ", ") + from;
@@ -245,7 +260,7 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     std::vector<std::string> g;
     for (const auto& c : plan.group_by) {
       g.push_back(col(c));
-      group_words.push_back(human(c));
+      group_words.push_back(said(c));
     }
     sql += " GROUP BY " + join(g, ", ");
   }
@@ -278,8 +293,8 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
       out.tables.push_back(c.related_table);
     }
   }
-  std::string e = std::string(aggregated ? "Computes " : "Lists ") + (distinct ? "the distinct " : "") + join(select_words, ", ");
-  e += " from " + human(subject->name);
+  std::string e = std::string(aggregated ? "Computes " : "Lists the ") + (distinct ? "distinct " : "") + join(select_words, ", ");
+  e += std::string(aggregated ? " over " : " of ") + human(subject->name);
   if (!join_words.empty()) e += " (joined with " + join(join_words, ", ") + ")";
   if (!where_words.empty()) e += " where " + join(where_words, " and ");
   if (!group_words.empty()) e += ", for each " + join(group_words, " and ");

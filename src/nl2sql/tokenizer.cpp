@@ -129,7 +129,9 @@ std::vector<Token> Tokenizer::tokenize(std::string_view q) {
       out.push_back({Token::Kind::kWord, text, raw, 0});
       continue;
     }
-    ++i;  // punctuation separates tokens
+    // A comma separates list items ("books, toys and games"); other punctuation only words.
+    if (c == ',') out.push_back({Token::Kind::kSymbol, ",", ",", 0});
+    ++i;
   }
   return out;
 }
