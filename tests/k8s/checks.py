@@ -54,7 +54,7 @@ def chatdb_containers(docs):
                 yield w, c
 
 
-def quantity(value, cpu):
+def quantity(value):
     """A Kubernetes quantity as a float (CPU in cores, memory in bytes)."""
     s = str(value)
     units = {"m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12,
@@ -106,7 +106,7 @@ def resources(docs):
                     req, lim = res["requests"][r], res["limits"][r]
                 except (KeyError, TypeError):
                     continue
-                if quantity(req, r == "cpu") > quantity(lim, r == "cpu"):
+                if quantity(req) > quantity(lim):
                     problems.append(f"{ident(w)} container {c['name']}: {r} request {req} exceeds limit {lim}")
     return problems
 
