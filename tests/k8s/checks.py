@@ -1,5 +1,6 @@
 """Policy checks on rendered manifests. Each check returns a list of problems (empty: passes),
 so that a test can assert both that the real manifests pass and that a broken copy fails."""
+import json
 import re
 from urllib.parse import urlparse
 
@@ -512,6 +513,25 @@ def dependencies_agree(docs):
     if (secrets.get("AWS_ACCESS_KEY_ID"), secrets.get("AWS_SECRET_ACCESS_KEY")) != \
             (minio["SERVICE_ACCESS_KEY"], minio["SERVICE_SECRET_KEY"]):
         problems.append("chatdb-secrets AWS keys are not minio-credentials' SERVICE_ACCESS_KEY/SECRET_KEY")
+    init_sql = config_map_data(docs, "chatdb-system", "postgres-init-sql").get("init.sql", "")
+    try:
+        sources = json.loads(secrets.get("CHATDB_DATA_SOURCES", "{}"))
+    except ValueError:
+        sources = None
+        problems.append("chatdb-secrets CHATDB_DATA_SOURCES is not JSON")
+    for name, entry in (sources or {}).items():
+        src = urlparse(entry if isinstance(entry, str) else entry.get("url", ""))
+        if not re.search(rf"CREATE ROLE {re.escape(src.username or '-')} LOGIN", init_sql) \
+                or src.password != pg.get("READER_PASSWORD"):
+            problems.append(f"data source {name}: its user is not the read-only role that postgres-init creates "
+                            f"with READER_PASSWORD")
+        if src.hostname not in ("postgres.chatdb-system.svc", "postgres.chatdb-system.svc.cluster.local"):
+            problems.append(f"data source {name}: host {src.hostname} is not the postgres Service")
+    ml = find(docs, "Deployment", "ml-engine", SERVICES_NAMESPACE)
+    ml_cpu = quantity(containers(spec_of(ml), init=False)[0]["resources"]["limits"]["cpu"]) * ml["spec"]["replicas"]
+    capacity = float(config.get("CHATDB_CPU_CAPACITY", "0"))
+    if not 0 < capacity <= ml_cpu:
+        problems.append(f"chatdb-config CHATDB_CPU_CAPACITY {capacity} is not within ml-engine's CPU limits ({ml_cpu})")
     for key, expected in (("KAFKA_BOOTSTRAP_SERVERS", "kafka.chatdb-system.svc:9092"),
                           ("S3_ENDPOINT", "http://minio.chatdb-system.svc:9000")):
         if config.get(key) != expected:

@@ -78,7 +78,7 @@ def alert_exprs(docs):
 def test_dashboard_covers_the_required_views(docs):
     text = " ".join(metrics.dashboard_exprs(dashboard(docs)))
     titles = " ".join(p["title"].lower() for p in dashboard(docs)["panels"])
-    for what in ("request rate", "error", "latency", "query-parser latency"):
+    for what in ("request rate", "error", "latency", "query-parser latency", "jobs by state", "queue depth"):
         assert what in titles, what
     assert 'service="query-parser"' in text
 

@@ -297,6 +297,18 @@ def test_dependencies_catch_a_missing_topic_bucket_and_password(docs):
     assert has(problems, "DATABASE_URL")
 
 
+def test_dependencies_catch_a_data_source_that_is_not_the_read_only_role(docs):
+    secret = find(docs, "Secret", "chatdb-secrets", SERVICES_NAMESPACE)["stringData"]
+    secret["CHATDB_DATA_SOURCES"] = secret["CHATDB_DATA_SOURCES"].replace("chatdb_reader:", "chatdb:")
+    assert has(checks.dependencies_agree(docs), "data source chatdb", "read-only role")
+
+
+def test_dependencies_catch_a_cpu_capacity_beyond_ml_engine(docs):
+    cm = next(c for c in of_kind(docs, "ConfigMap") if c["metadata"]["name"].startswith("chatdb-config"))
+    cm["data"]["CHATDB_CPU_CAPACITY"] = "8"
+    assert has(checks.dependencies_agree(docs), "CHATDB_CPU_CAPACITY")
+
+
 def test_dependencies_catch_a_topic_outside_the_design(docs):
     cm = next(c for c in of_kind(docs, "ConfigMap") if c["metadata"]["name"].startswith("chatdb-config"))
     cm["data"]["RESULT_TOPIC"] = "results"
