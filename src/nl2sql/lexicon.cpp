@@ -33,7 +33,8 @@ const std::vector<std::vector<std::string>>& synonym_groups() {
       {"number", "num", "no", "nbr"},
       {"birth", "born", "dob"},
       {"rating", "score", "star"},
-      {"author", "writer"},
+      {"author", "writer", "write", "wrote", "written", "writes"},
+      {"loan", "borrow", "borrowing", "lend", "lending", "rental", "rent"},
       {"doctor", "physician"},
       {"patient"},
       {"area", "size"},
@@ -99,8 +100,8 @@ const std::vector<std::string>& Lexicon::dimension_of(const std::string& adjecti
       {"cheap", {"price", "cost", "amount", "total", "fee"}},
       {"costly", {"price", "cost", "amount", "total", "fee"}},
       {"pricey", {"price", "cost", "amount", "total", "fee"}},
-      {"long", {"length", "duration", "distance"}},
-      {"short", {"length", "duration", "distance"}},
+      {"long", {"length", "duration", "distance", "page"}},
+      {"short", {"length", "duration", "distance", "page"}},
       {"tall", {"height", "altitude", "elevation"}},
       {"high", {"height", "altitude", "elevation"}},
       {"low", {"height", "altitude", "elevation"}},
@@ -186,6 +187,13 @@ Result<Lexicon> Lexicon::build(const Schema& schema, const std::map<std::string,
       // "unit_price" is also "price", "state_population" also "population": its head word,
       // unless that word alone says nothing ("id", "name").
       if (cw.size() > 1 && !weak_head(cw.back())) add_with_synonyms({cw.back()}, Term{table.name, column.name, 0.8}, 0.9);
+      // "page_count" is also "pages", "number_of_seats" also "seats".
+      if (cw.size() > 1 && (cw.back() == "count" || cw.back() == "total")) {
+        add_with_synonyms({cw.begin(), cw.end() - 1}, Term{table.name, column.name, 0.8}, 0.9);
+      }
+      if (cw.size() > 2 && cw[0] == "number" && cw[1] == "of") {
+        add_with_synonyms({cw.begin() + 2, cw.end()}, Term{table.name, column.name, 0.8}, 0.9);
+      }
       // "signup_date" is also "signup", "created_at" also "created": the event of a time
       // column, unless that word names a table ("order_date" is not "order").
       static const std::set<std::string> kTimeWords = {"date", "time", "at", "on", "timestamp", "day"};

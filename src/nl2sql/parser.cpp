@@ -227,8 +227,9 @@ class Linker {
         raws.push_back(t.raw);
       }
       if (!ok) continue;
-      // Phrases may not start or end with a function word ("of the", "in texas").
-      if (len > 1 && (is_stop(words.front()) || is_stop(words.back()))) continue;
+      // A value must hold more than function words ("of the"); stored values such as "The
+      // Glass Orchard" may start with one.
+      bool stop_edge = len > 1 && std::all_of(words.begin(), words.end(), [](const std::string& w) { return is_stop(w); });
       std::string phrase = join(words, " ");
       bool single_keyword = len == 1 && (is_stop(phrase) || is_keyword(phrase) || superlative_of(phrase));
       bool numeric = tokens[at].kind == Token::Kind::kNumber && len == 1;
@@ -236,7 +237,7 @@ class Linker {
       std::vector<Term> terms;
       if (!single_keyword && !numeric) terms = lexicon_.lookup(Lexicon::stem_phrase(words));
       std::vector<ValueMatch> found;
-      if (!single_keyword && !numeric && phrase.size() > 1) {
+      if (!single_keyword && !numeric && !stop_edge && phrase.size() > 1) {
         if (const auto* v = values_.find(phrase)) found = *v;
       }
       if (terms.empty() && found.empty()) continue;
@@ -767,6 +768,13 @@ class Interpreter {
         if (w == "without" || w == "no" || w == "missing" || w == "lacking") absent_before = true;
         if (at(k).kind != Kind::kWord) break;
       }
+      // "loans that were not returned", "never shipped": the column of that event is empty.
+      if (!absent_before && (word(i - 1) == "not" || word(i - 1) == "never")) {
+        if (auto column = own_column(it)) {
+          const Column* col = schema_.table(column->table)->column(column->column);
+          if (col->nullable && col->temporal()) absent_before = true;
+        }
+      }
       std::string after = word(i + 1) == "is" || word(i + 1) == "are" ? word(i + 2) : word(i + 1);
       bool absent_after = after == "missing" || after == "unknown" || after == "empty" || after == "null" || after == "blank";
       if (!absent_before && !absent_after) continue;
@@ -869,7 +877,7 @@ class Interpreter {
       if (!sup) continue;
       std::string w = word(i);
       if ((w == "first" || w == "last") && !limit_) continue;  // "first name", "last name"
-      if ((w == "max" || w == "maximum" || w == "min" || w == "minimum") && !asks_for_entity()) continue;
+      if (w == "max" || w == "maximum" || w == "min" || w == "minimum") continue;  // aggregates, not rankings
       Superlative s = *sup;
       // "most expensive", "least populous": the adjective after most/least gives the dimension.
       long measure_from = i + 1;
@@ -980,8 +988,6 @@ class Interpreter {
     }
     return out.empty() ? "a numeric column" : join(out, ", ");
   }
-
-  bool asks_for_entity() const { return subject_at_ >= 0; }
 
   // -- values -----------------------------------------------------------------------------------
 
@@ -1517,7 +1523,8 @@ class Interpreter {
                       is_name_column(c.column.table, c.column.column);
     for (const auto& o : plan_.outputs) {
       if (counts_one) break;
-      bool repeats = o.column && (*o.column == c.column || (is_name_column(o.column->table, o.column->column) &&
+      bool repeats = o.column && (*o.column == c.column || (o.column->table == c.column.table &&
+                                                            is_name_column(o.column->table, o.column->column) &&
                                                             is_name_column(c.column.table, c.column.column)));
       if (o.aggregate != Aggregate::kNone || !repeats) return Status::success();
     }
