@@ -15,6 +15,7 @@ import manifests  # noqa: E402
 
 @pytest.fixture(scope="session")
 def rendered():
+    manifests.require_kubectl()
     return manifests.kustomize(manifests.DEFAULT_OVERLAY)
 
 

@@ -15,6 +15,17 @@ LONG_RUNNING_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 SERVICES_NAMESPACE = "chatdb-services"
 
 
+def require_kubectl():
+    """kubectl with kustomize v5 (kubectl 1.27 or later): Debian's kubernetes-client is too old."""
+    try:
+        out = subprocess.run(["kubectl", "version", "--client"], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        raise AssertionError("kubectl is not installed: https://kubernetes.io/docs/tasks/tools/ (1.27 or later)")
+    m = re.search(r"Kustomize Version: v(\d+)", out)
+    if not m or int(m.group(1)) < 5:
+        raise AssertionError(f"kubectl's kustomize is older than v5 (kubectl 1.27): {out.strip()}")
+
+
 def kustomize(path):
     """`kubectl kustomize path` as a list of objects; raises CalledProcessError on failure."""
     out = subprocess.run(["kubectl", "kustomize", path], check=True, capture_output=True, text=True).stdout
