@@ -27,7 +27,7 @@ const std::vector<std::vector<std::string>>& synonym_groups() {
       {"email", "mail"},
       {"salary", "wage", "pay"},
       {"revenue", "sale", "income", "turnover"},
-      {"supplier", "vendor"},
+      {"supplier", "vendor", "supply", "supplied", "supplies"},
       {"quantity", "qty"},
       {"description", "desc"},
       {"number", "num", "no", "nbr"},
@@ -196,8 +196,8 @@ Result<Lexicon> Lexicon::build(const Schema& schema, const std::map<std::string,
       }
       // "signup_date" is also "signup", "created_at" also "created": the event of a time
       // column, unless that word names a table ("order_date" is not "order").
-      static const std::set<std::string> kTimeWords = {"date", "time", "at", "on", "timestamp", "day"};
-      if (cw.size() > 1 && kTimeWords.count(cw.back()) && column.temporal()) {
+      static const std::set<std::string> kTimeWords = {"date", "time", "at", "on", "timestamp", "day", "year"};
+      if (cw.size() > 1 && kTimeWords.count(cw.back()) && (column.temporal() || cw.back() == "year")) {
         std::vector<std::string> event(cw.begin(), cw.end() - 1);
         bool names_table = false;
         for (const auto& t : schema.tables()) names_table |= Lexicon::stem_phrase(split_identifier(t.name)) == join(event, " ");

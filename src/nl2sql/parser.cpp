@@ -878,6 +878,7 @@ class Interpreter {
       std::string w = word(i);
       if ((w == "first" || w == "last") && !limit_) continue;  // "first name", "last name"
       if (w == "max" || w == "maximum" || w == "min" || w == "minimum") continue;  // aggregates, not rankings
+      if ((w == "least" || w == "most") && word(i - 1) == "at") continue;        // "at least 3": a comparison
       Superlative s = *sup;
       // "most expensive", "least populous": the adjective after most/least gives the dimension.
       long measure_from = i + 1;
@@ -1196,6 +1197,7 @@ class Interpreter {
       Item& it = at(i);
       if (it.kind != Kind::kDate || it.used) continue;
       auto column = date_column(i);
+      if (!column && year_column_compare(i)) continue;
       if (!column) {
         return Error::invalid("the question names a date (" + it.date.words + ") but " + subject_->name +
                               " has no date column to compare it with");
@@ -1234,6 +1236,35 @@ class Interpreter {
       plan_.conditions.push_back(c);
     }
     return Status::success();
+  }
+
+  // "authors born before 1960": a year kept as a number in a "..._year" column.
+  bool year_column_compare(long i) {
+    Item& it = at(i);
+    if (it.date.words.size() != 4 || !std::all_of(it.date.words.begin(), it.date.words.end(), ::isdigit)) return false;
+    std::optional<ColumnRef> column;
+    for (long k = i - 1; k >= 0 && k >= i - 3 && !column; --k) {
+      if (at(k).kind == Kind::kColumn) column = own_column(at(k));
+    }
+    if (!column) {
+      for (const auto& c : subject_->columns) {
+        bool year = false;
+        for (const auto& w : split_identifier(c.name)) year |= w == "year";
+        if (year && c.numeric()) column = ColumnRef{subject_->name, c.name};
+      }
+    }
+    if (!column) return false;
+    std::string w = word(i - 1);
+    Condition c;
+    c.column = *column;
+    c.op = w == "before" || w == "until" ? "<" : w == "after" ? ">" : w == "since" || w == "from" ? ">=" : "=";
+    c.values = {{Literal::Kind::kNumber, it.date.words}};
+    plan_.conditions.push_back(c);
+    it.used = true;
+    for (long k = i - 1; k >= 0 && k >= i - 3; --k) {
+      if (at(k).kind == Kind::kColumn && own_column(at(k)) == column) at(k).used = true;
+    }
+    return true;
   }
 
   // A named date column, else the one date column of the subject, else of a table the
@@ -1321,10 +1352,14 @@ class Interpreter {
         doubt(0.6, "'" + it.raw + "' is a column of a table unrelated to " + subject_->name);
         continue;
       }
+      // "average price", "the sum of the total amount"
       Aggregate agg = Aggregate::kNone;
-      for (long k = i - 1; k >= 0 && k >= i - 2; --k) {
-        if (auto a = aggregate_word(k)) agg = *a;
-        if (at(k).kind != Kind::kWord) break;
+      for (long k = i - 1; k >= 0 && k >= i - 3; --k) {
+        if (auto a = aggregate_word(k)) {
+          agg = *a;
+          break;
+        }
+        if (at(k).kind != Kind::kWord || (word(k) != "of" && word(k) != "the" && word(k) != "all")) break;
       }
       if (how_much_at_ >= 0 && how_much_at_ < i) agg = Aggregate::kSum;
       it.used = true;

@@ -277,6 +277,8 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     const auto& o = *plan.order;
     std::string e = o.aggregate == Aggregate::kCount && !o.column ? "COUNT(*)" : expression(o.aggregate, o.column);
     sql += " ORDER BY " + e + (o.descending ? " DESC" : " ASC");
+    // Ties come out in the same order every time.
+    if (!plan.group_by.empty()) sql += ", " + col(plan.group_by.front());
     order_words = ", ordered by " + (o.column ? expression_words(o.aggregate, o.column) : "the number of rows") +
                   (o.descending ? " from highest to lowest" : " from lowest to highest");
   }

@@ -77,7 +77,9 @@ void write_library_database(const std::string& path) {
 std::shared_ptr<QueryEngine> engine_for(const std::string& name, std::shared_ptr<DataSource> source) {
   auto catalog = std::make_shared<Catalog>();
   catalog->add(name, std::move(source));
-  return std::make_shared<QueryEngine>(catalog, EngineOptions{}, [] { return std::chrono::system_clock::time_point(test_today()) + std::chrono::hours(12); });
+  EngineOptions options;
+  options.exec.max_rows = 100000;
+  return std::make_shared<QueryEngine>(catalog, options, [] { return std::chrono::system_clock::time_point(test_today()) + std::chrono::hours(12); });
 }
 
 std::vector<std::vector<nlohmann::json>> sorted_rows(DataSource& source, const std::string& sql) {
