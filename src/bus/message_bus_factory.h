@@ -1,0 +1,16 @@
+#pragma once
+
+#include "bus/message_bus.h"
+
+#include <memory>
+#include <string>
+
+namespace chatdb::bus {
+
+/// The bus named by KAFKA_BOOTSTRAP_SERVERS: "local://" gives the in-process LocalBus;
+/// "kafka://host:port[,host:port...]" or a bare "host:port[,...]" list gives a KafkaBus with
+/// its default options. Throws ConfigError on anything else (start-up only; Config has
+/// already validated the value, so this is a second line of defence).
+std::unique_ptr<MessageBus> make_message_bus(const std::string& bootstrap);
+
+}  // namespace chatdb::bus
