@@ -33,7 +33,8 @@ CREATE TABLE loan (loan_id INTEGER PRIMARY KEY, isbn TEXT NOT NULL REFERENCES bo
                    returned_at DATE, fine_amount REAL NOT NULL);
 INSERT INTO branch VALUES (1, 'Central Library', 'Lisbon'), (2, 'Harbour Branch', 'Porto'), (3, 'Hill Branch', 'Lisbon');
 INSERT INTO author VALUES (1, 'Ursula Vance', 'Canadian', 1931), (2, 'Tomas Ferreira', 'Portuguese', 1958),
-  (3, 'Mei Lin', 'Chinese', 1972), (4, 'Oskar Brandt', 'German', 1990), (5, 'Nadia Okafor', 'Nigerian', 1985);
+  (3, 'Mei Lin', 'Chinese', 1972), (4, 'Oskar Brandt', 'German', 1990), (5, 'Nadia Okafor', 'Nigerian', 1985),
+  (6, 'Seán O''Brien', 'Irish', 1966);
 INSERT INTO book VALUES
   ('978-0001', 'The Glass Orchard', 1, 'fantasy', 412, '1969-05-01'),
   ('978-0002', 'Winds of Porto', 2, 'history', 288, '2001-09-12'),
@@ -42,7 +43,8 @@ INSERT INTO book VALUES
   ('978-0005', 'Night Ferry', 4, 'thriller', 350, '2022-03-15'),
   ('978-0006', 'The Lantern Keeper', 1, 'fantasy', 610, '1975-07-07'),
   ('978-0007', 'Rivers of Lagos', 5, 'history', 245, '2024-01-30'),
-  ('978-0008', 'Small Machines', 3, 'science', 180, '2025-05-02');
+  ('978-0008', 'Small Machines', 3, 'science', 180, '2025-05-02'),
+  ('978-0009', 'Tide Tables', 6, 'poetry', 96, '1999-04-01');
 INSERT INTO member VALUES
   (1, 'Ana', 'Costa', 'ana@example.org', '2021-03-01', 1),
   (2, 'Bruno', 'Silva', NULL, '2022-07-19', 2),
