@@ -100,6 +100,22 @@ Setting make(std::string env, std::string flag, std::string def, std::string hel
   return Setting{std::move(env), std::move(flag), std::move(def), std::move(help), std::move(apply)};
 }
 
+auto number(double min, double max) {
+  return [min, max](const std::string& env, const std::string& v) {
+    std::size_t used = 0;
+    double out = 0;
+    try {
+      out = std::stod(v, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != v.size() || !(out >= min && out <= max)) {
+      reject(env, v, "a number from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return out;
+  };
+}
+
 template <class T>
 auto integer(long long min, long long max) {
   return [min, max](const std::string& env, const std::string& v) {
@@ -168,6 +184,10 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::read_timeout_ms, "CHATDB_READ_TIMEOUT_MS", integer<int>(10, 3600000))));
     s.push_back(make("CHATDB_PROBE_INTERVAL_MS", "probe-interval-ms", "5000", "how often test-service probes the others",
                      field(&Config::probe_interval_ms, "CHATDB_PROBE_INTERVAL_MS", integer<int>(100, 3600000))));
+    s.push_back(make("CHATDB_CPU_CAPACITY", "cpu-capacity", "0", "CPUs the orchestrator gives running jobs (0: this machine's cores)",
+                     field(&Config::cpu_capacity, "CHATDB_CPU_CAPACITY", number(0, 100000))));
+    s.push_back(make("CHATDB_JOB_LEASE_MS", "job-lease-ms", "120000", "a running job without news for this long is retried",
+                     field(&Config::job_lease_ms, "CHATDB_JOB_LEASE_MS", integer<int>(1000, 86400000))));
     s.push_back(make("LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
                      field(&Config::log_level, "LOG_LEVEL", parse_log_level)));
     return s;

@@ -60,6 +60,8 @@ struct Config {
   int idle_timeout_ms = 0;
   int read_timeout_ms = 0;
   int probe_interval_ms = 0;
+  double cpu_capacity = 0;
+  int job_lease_ms = 0;
   LogLevel log_level = LogLevel::kInfo;
 
   /// Every setting, in the order `--help` lists them.

@@ -37,7 +37,9 @@ std::string Request::query_param(const std::string& name, const std::string& fal
 
 Result<nlohmann::json> Request::json_object() const {
   std::string type = header("content-type");
-  if (!type.empty() && type.find("json") == std::string::npos) {
+  // curl -d sends x-www-form-urlencoded by default: accept it when the body is JSON anyway.
+  bool curl_default = type.rfind("application/x-www-form-urlencoded", 0) == 0;
+  if (!type.empty() && type.find("json") == std::string::npos && !curl_default) {
     return Error{ErrorCode::kUnsupportedMedia,
                  "the body must be JSON: send Content-Type: application/json (got '" + type + "')", false};
   }

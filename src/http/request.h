@@ -27,8 +27,8 @@ struct Request {
   std::string header(std::string_view name) const;
   /// A query parameter, or `fallback` when absent.
   std::string query_param(const std::string& name, const std::string& fallback = "") const;
-  /// The body as a JSON object: 415 unless the content type is JSON (or absent), 400 with
-  /// the parser's position when malformed or not an object.
+  /// The body as a JSON object: 415 unless the content type is JSON, absent, or curl's default
+  /// form type; 400 with the parser's position when malformed or not an object.
   Result<nlohmann::json> json_object() const;
 };
 

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "common/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace chatdb::orchestrator {
+
+/// A validated POST /jobs body.
+struct JobRequest {
+  std::string model_name;
+  std::string dataset_location;
+  double cpu_request = 1;
+  std::optional<std::string> target;
+  std::string task = "auto";
+  std::string algorithm = "xgboost";
+  nlohmann::json params = nlohmann::json::object();
+  std::int64_t priority = 0;
+  std::int64_t max_retries = 2;
+  std::int64_t timeout_s = 3600;
+
+  /// Validates a body: required fields, types, ranges, no unknown fields. `max_cpu` is the
+  /// orchestrator's capacity: a job that could never be admitted is refused at once. Every
+  /// error names the field and what it accepts.
+  static Result<JobRequest> parse(const nlohmann::json& body, double max_cpu);
+  /// The request in canonical form: two equal requests give equal text (for Idempotency-Key).
+  std::string canonical() const;
+};
+
+}  // namespace chatdb::orchestrator

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "orchestrator/job_repository.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace chatdb::orchestrator {
+
+/// The orchestrator's clock: on every tick (and at once when woken) it fails timed-out jobs,
+/// retries or fails jobs whose engine went silent, admits queued jobs within the CPU capacity,
+/// and reports what it did through `on_tick`. Errors (the store down) are logged and retried
+/// on the next tick. Thread-safe.
+class Scheduler {
+ public:
+  struct Tick {
+    std::vector<Job> admitted;
+    std::vector<Finished> finished;
+    std::optional<JobCounts> counts;
+  };
+
+  Scheduler(JobRepository& jobs, double capacity, std::chrono::milliseconds interval, std::function<void(const Tick&)> on_tick);
+  ~Scheduler();
+
+  void start();
+  void stop();
+  void wake();
+  /// One pass, on the caller's thread.
+  Tick run_once();
+
+ private:
+  JobRepository& jobs_;
+  double capacity_;
+  std::chrono::milliseconds interval_;
+  std::function<void(const Tick&)> on_tick_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace chatdb::orchestrator

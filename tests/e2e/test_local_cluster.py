@@ -1,0 +1,93 @@
+"""The distributed topology on one machine: scripts/local-cluster.sh starts PostgreSQL, the
+broker, s3rver and five `chatdb serve` processes; every service is ready; `down` stops exactly
+what `up` started."""
+import os
+import random
+import shutil
+import socket
+import subprocess
+
+import pytest
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SCRIPT = os.path.join(ROOT, "scripts", "local-cluster.sh")
+
+
+def port_free(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def free_base():
+    for _ in range(100):
+        base = random.randrange(20000, 38000, 10)
+        if all(port_free(p) for p in [base + i for i in range(5)] + [base + 1432, base + 1092, base + 1900]):
+            return base
+    raise RuntimeError("no free port range")
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    env = dict(os.environ, CHATDB_CLUSTER_DIR=str(tmp_path_factory.mktemp("cluster")),
+               CHATDB_CLUSTER_PORT_BASE=str(free_base()))
+    up = subprocess.run([SCRIPT, "up"], env=env, capture_output=True, text=True, timeout=120)
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        values = dict(line.split("=", 1) for line in
+                      subprocess.run([SCRIPT, "env"], env=env, capture_output=True, text=True).stdout.splitlines())
+        yield env, values
+    finally:
+        subprocess.run([SCRIPT, "down"], env=env, capture_output=True, text=True, timeout=60)
+        remove_postgres_data(env)
+
+
+def remove_postgres_data(env):
+    path_file = os.path.join(env["CHATDB_CLUSTER_DIR"], "pg.path")
+    if os.path.exists(path_file):
+        shutil.rmtree(open(path_file).read().strip(), ignore_errors=True)
+
+
+def test_every_service_is_ready_in_the_distributed_topology(cluster):
+    _, values = cluster
+    for var in ("TRAINING_ORCHESTRATOR_URL", "QUERY_PARSER_URL", "ML_ENGINE_URL", "MODEL_REGISTRY_URL", "TEST_SERVICE_URL"):
+        r = requests.get(values[var] + "/ready", timeout=5)
+        assert r.status_code == 200, (var, r.text)
+    assert values["DATABASE_URL"].startswith("postgresql://")
+    assert not values["KAFKA_BOOTSTRAP_SERVERS"].startswith("local")
+    assert values["S3_ENDPOINT"].startswith("http://127.0.0.1:")
+
+
+def test_services_run_as_separate_processes_on_real_backends(cluster):
+    env, values = cluster
+    pids_dir = os.path.join(env["CHATDB_CLUSTER_DIR"], "pids")
+    pids = {name: int(open(os.path.join(pids_dir, name)).read()) for name in os.listdir(pids_dir)}
+    services = {"training-orchestrator", "test-service", "query-parser", "ml-engine", "model-registry"}
+    assert services <= set(pids)
+    assert len({pids[s] for s in services}) == 5
+    ready = requests.get(values["TRAINING_ORCHESTRATOR_URL"] + "/ready").json()
+    assert ready["checks"]["metadata_store"]["ok"] and ready["checks"]["message_bus"]["ok"]
+    status = subprocess.run([SCRIPT, "status"], env=env, capture_output=True, text=True)
+    assert status.returncode == 0, status.stdout
+
+
+def test_down_stops_exactly_what_up_started(tmp_path):
+    env = dict(os.environ, CHATDB_CLUSTER_DIR=str(tmp_path / "c"), CHATDB_CLUSTER_PORT_BASE=str(free_base()))
+    bystander = subprocess.Popen(["sleep", "60"])
+    try:
+        assert subprocess.run([SCRIPT, "up"], env=env, capture_output=True, timeout=120).returncode == 0
+        pids_dir = tmp_path / "c" / "pids"
+        pids = [int(p.read_text()) for p in pids_dir.iterdir()]
+        assert subprocess.run([SCRIPT, "down"], env=env, capture_output=True, timeout=60).returncode == 0
+        for pid in pids:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)
+        assert bystander.poll() is None, "down stopped a process it did not start"
+        assert subprocess.run([SCRIPT, "status"], env=env, capture_output=True).returncode != 0
+    finally:
+        bystander.kill()
+        remove_postgres_data(env)
