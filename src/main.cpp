@@ -1,8 +1,12 @@
 // chatdb: one binary, every service. This file parses the command line and wires the object
 // graph of each subcommand where it can be read; the services live in their own libraries.
 
+#include "artifacts/artifact_store_factory.h"
+#include "bus/message_bus_factory.h"
 #include "common/config.h"
 #include "common/logger.h"
+#include "metadata/metadata_store_factory.h"
+#include "metadata/schema_migrator.h"
 #include "ml_engine/ml_engine.h"
 #include "model_registry/model_registry.h"
 #include "nl2sql/catalog.h"
@@ -17,12 +21,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <thread>
 
 namespace {
 
@@ -57,12 +63,57 @@ std::shared_ptr<nl2sql::QueryEngine> make_query_engine(const Config& config, con
                                                [] { return std::chrono::system_clock::now(); }, backend);
 }
 
+// The backends of one process, each chosen by the scheme of its URL and shared by every
+// service the process runs (in `chatdb up` the in-process bus must be one instance).
+struct Backends {
+  std::shared_ptr<metadata::MetadataStore> metadata;
+  std::shared_ptr<bus::MessageBus> bus;
+  std::shared_ptr<artifacts::ArtifactStore> artifacts;
+};
+
+Backends make_backends(const Config& config) {
+  Backends b;
+  auto store = metadata::make_metadata_store(config.database_url);
+  if (!store) throw ConfigError("DATABASE_URL: " + store.error().message);
+  b.metadata = std::move(store.value());
+  b.bus = bus::make_message_bus(config.kafka_bootstrap_servers);
+  auto artifact_store = artifacts::make_artifact_store(config);
+  if (!artifact_store) throw ConfigError("artifact store: " + artifact_store.error().message);
+  b.artifacts = std::move(artifact_store.value());
+  return b;
+}
+
+// Brings the metadata schema up to date before any service uses it. A database that is still
+// starting (a pod beside its PostgreSQL) gets a minute; then start-up fails with the reason.
+void migrate_schema(metadata::MetadataStore& store) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (true) {
+    auto applied = metadata::SchemaMigrator::migrate(store);
+    if (applied.ok()) {
+      if (applied.value() > 0) Logger::info("schema migrated", {{"applied", applied.value()}});
+      return;
+    }
+    if (!applied.error().retryable || std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("cannot migrate the metadata schema: " + applied.error().message);
+    }
+    Logger::warn("metadata store not reachable yet; retrying", {{"error", applied.error().message}});
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+}
+
 // The one factory of services: a name in, its component with its dependencies out.
-std::shared_ptr<runtime::Service> make_service(const std::string& name, const Config& config) {
-  if (name == orchestrator::TrainingOrchestrator::kName) return std::make_shared<orchestrator::TrainingOrchestrator>();
+std::shared_ptr<runtime::Service> make_service(const std::string& name, const Config& config, const Backends& backends) {
+  if (name == orchestrator::TrainingOrchestrator::kName) {
+    orchestrator::OrchestratorOptions options;
+    options.cpu_capacity = config.cpu_capacity > 0 ? config.cpu_capacity : std::max(1u, std::thread::hardware_concurrency());
+    options.training_topic = config.training_topic;
+    options.job_events_topic = config.job_events_topic;
+    options.policy.lease_ms = config.job_lease_ms;
+    return std::make_shared<orchestrator::TrainingOrchestrator>(backends.metadata, backends.bus, options);
+  }
   if (name == query_parser::QueryParser::kName) {
     return std::make_shared<query_parser::QueryParser>(make_query_engine(config, ""),
-                                                       query_parser::AsyncTopics{nullptr, config.query_topic, config.result_topic});
+                                                       query_parser::AsyncTopics{backends.bus, config.query_topic, config.result_topic});
   }
   if (name == ml_engine::MlEngine::kName) return std::make_shared<ml_engine::MlEngine>();
   if (name == model_registry::ModelRegistry::kName) return std::make_shared<model_registry::ModelRegistry>();
@@ -104,10 +155,21 @@ Config load_config(const CLI::App& app, const std::map<std::string, std::string>
   return config;
 }
 
+// postgresql://user:secret@host/db -> postgresql://user:***@host/db: banners end up in logs.
+std::string redact_password(const std::string& url) {
+  auto scheme = url.find("://");
+  auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
 void print_banner(const Config& config, const std::vector<std::pair<std::string, std::uint16_t>>& bound) {
   std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
   std::printf("ChatDB %s is up (%zu service%s, metadata %s, bus %s)\n", CHATDB_VERSION, bound.size(),
-              bound.size() == 1 ? "" : "s", config.database_url.c_str(), config.kafka_bootstrap_servers.c_str());
+              bound.size() == 1 ? "" : "s", redact_password(config.database_url).c_str(),
+              config.kafka_bootstrap_servers.c_str());
   for (const auto& [name, port] : bound) {
     std::printf("  %-22s http://%s:%u\n", name.c_str(), host.c_str(), port);
   }
@@ -203,10 +265,15 @@ int parse_batch(const Config& config, const std::string& database_url, const std
 }
 
 int serve(const Config& config, const std::vector<std::string>& names) {
+  Backends backends = make_backends(config);
+  bool needs_metadata = std::any_of(names.begin(), names.end(), [](const std::string& n) {
+    return n == orchestrator::TrainingOrchestrator::kName || n == model_registry::ModelRegistry::kName;
+  });
+  if (needs_metadata) migrate_schema(*backends.metadata);
   runtime::ServiceHost host(server_options(config));
   std::vector<std::pair<std::string, std::uint16_t>> bound;
   for (const auto& name : names) {
-    bound.emplace_back(name, host.add(make_service(name, config), config.host, config.port_of(name)));
+    bound.emplace_back(name, host.add(make_service(name, config, backends), config.host, config.port_of(name)));
   }
   print_banner(config, bound);
   host.run();
