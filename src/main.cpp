@@ -116,7 +116,9 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
                                                        query_parser::AsyncTopics{backends.bus, config.query_topic, config.result_topic});
   }
   if (name == ml_engine::MlEngine::kName) return std::make_shared<ml_engine::MlEngine>();
-  if (name == model_registry::ModelRegistry::kName) return std::make_shared<model_registry::ModelRegistry>();
+  if (name == model_registry::ModelRegistry::kName) {
+    return std::make_shared<model_registry::ModelRegistry>(backends.metadata, backends.artifacts);
+  }
   if (name == test_service::TestService::kName) {
     std::vector<test_service::Target> targets = {
         {std::string(orchestrator::TrainingOrchestrator::kName), config.training_orchestrator_url},
