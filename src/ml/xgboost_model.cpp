@@ -1,0 +1,95 @@
+#include "ml/xgboost_model.h"
+
+#include <xgboost/c_api.h>
+
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+
+namespace chatdb::ml {
+
+Error xgboost_error(ErrorCode code, std::string_view doing) {
+  return Error{code, "xgboost: " + std::string(doing) + ": " + XGBGetLastError(), false};
+}
+
+XgboostModel::XgboostModel(void* booster, Task task, std::size_t classes, std::size_t width)
+    : booster_(booster), task_(task), classes_(classes), width_(width) {}
+
+XgboostModel::~XgboostModel() { XGBoosterFree(booster_); }
+
+Result<std::unique_ptr<XgboostModel>> XgboostModel::load(std::string_view artifact, Task task, std::size_t classes,
+                                                          std::size_t width) {
+  BoosterHandle booster = nullptr;
+  if (XGBoosterCreate(nullptr, 0, &booster) != 0) return xgboost_error(ErrorCode::kInternal, "creating a booster");
+  auto model = std::make_unique<XgboostModel>(booster, task, classes, width);
+  if (XGBoosterLoadModelFromBuffer(booster, artifact.data(), artifact.size()) != 0) {
+    return xgboost_error(ErrorCode::kInvalidArgument, "loading the model artifact");
+  }
+  bst_ulong features = 0;
+  if (XGBoosterGetNumFeature(booster, &features) != 0) return xgboost_error(ErrorCode::kInvalidArgument, "reading the model");
+  if (features != width) {
+    return Error::invalid("the model artifact has " + std::to_string(features) + " inputs; its metadata describes " +
+                          std::to_string(width));
+  }
+  return model;
+}
+
+Result<Prediction> XgboostModel::predict(const float* rows, std::size_t n) const {
+  Prediction out;
+  out.columns = task_ == Task::kRegression ? 1 : classes_;
+  if (n == 0) return out;
+  char values[256];
+  std::snprintf(values, sizeof values,
+                R"({"data": [%ju, true], "shape": [%zu, %zu], "typestr": "<f4", "version": 3})",
+                static_cast<std::uintmax_t>(reinterpret_cast<std::uintptr_t>(rows)), n, width_);
+  const char* config = R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, )"
+                       R"("strict_shape": false, "missing": NaN, "cache_id": 0})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dimensions = 0;
+  const float* result = nullptr;
+  if (XGBoosterPredictFromDense(booster_, values, config, nullptr, &shape, &dimensions, &result) != 0) {
+    return xgboost_error(ErrorCode::kInternal, "predicting");
+  }
+  if (task_ == Task::kClassification && classes_ == 2) {
+    out.values.resize(2 * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      out.values[2 * i] = 1.0f - result[i];
+      out.values[2 * i + 1] = result[i];
+    }
+  } else {
+    out.values.assign(result, result + n * out.columns);
+  }
+  return out;
+}
+
+Result<std::string> XgboostModel::artifact() const {
+  bst_ulong length = 0;
+  const char* bytes = nullptr;
+  if (XGBoosterSaveModelToBuffer(booster_, R"({"format": "json"})", &length, &bytes) != 0) {
+    return xgboost_error(ErrorCode::kInternal, "saving the model");
+  }
+  return std::string(bytes, length);
+}
+
+Result<std::vector<double>> XgboostModel::importance() const {
+  bst_ulong count = 0, dimensions = 0;
+  const char** names = nullptr;
+  const bst_ulong* shape = nullptr;
+  const float* scores = nullptr;
+  if (XGBoosterFeatureScore(booster_, R"({"importance_type": "total_gain"})", &count, &names, &dimensions, &shape,
+                            &scores) != 0) {
+    return xgboost_error(ErrorCode::kInternal, "computing feature importance");
+  }
+  // Without feature names on the booster, XGBoost names input i "f<i>"; unused inputs are absent.
+  std::vector<double> out(width_, 0.0);
+  for (bst_ulong i = 0; i < count; ++i) {
+    std::string_view name = names[i];
+    std::size_t index = 0;
+    if (name.size() < 2 || name[0] != 'f') continue;
+    auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), index);
+    if (ec == std::errc() && end == name.data() + name.size() && index < width_) out[index] = scores[i];
+  }
+  return out;
+}
+
+}  // namespace chatdb::ml

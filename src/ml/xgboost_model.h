@@ -1,0 +1,44 @@
+#pragma once
+
+#include "ml/model.h"
+#include "ml/target.h"
+
+#include <memory>
+#include <string_view>
+
+namespace chatdb::ml {
+
+/// A gradient-boosted tree model held by XGBoost (C API). Its artifact is XGBoost's own JSON
+/// format, which python3-xgboost loads and predicts with identically. The objective decides
+/// the output: reg:squarederror (a value), binary:logistic (expanded to two probabilities),
+/// multi:softprob (k probabilities). Thread-safe: XGBoost's in-place prediction is.
+class XgboostModel final : public Model {
+ public:
+  /// Takes ownership of a trained booster (an XGBoost BoosterHandle).
+  XgboostModel(void* booster, Task task, std::size_t classes, std::size_t width);
+  ~XgboostModel() override;
+  XgboostModel(const XgboostModel&) = delete;
+  XgboostModel& operator=(const XgboostModel&) = delete;
+
+  /// Loads an artifact; kInvalidArgument when XGBoost cannot read it or its input count is
+  /// not `width`.
+  static Result<std::unique_ptr<XgboostModel>> load(std::string_view artifact, Task task, std::size_t classes,
+                                                    std::size_t width);
+
+  std::string_view format() const override { return "xgboost-json"; }
+  std::size_t width() const override { return width_; }
+  Result<Prediction> predict(const float* rows, std::size_t n) const override;
+  Result<std::string> artifact() const override;
+  Result<std::vector<double>> importance() const override;
+
+ private:
+  void* booster_;
+  Task task_;
+  std::size_t classes_;
+  std::size_t width_;
+};
+
+/// The last XGBoost error, as an Error of the given code ("xgboost: ...").
+Error xgboost_error(ErrorCode code, std::string_view doing);
+
+}  // namespace chatdb::ml
