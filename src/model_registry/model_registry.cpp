@@ -234,7 +234,7 @@ http::Response ModelRegistry::create_model(const http::Request& request) {
   const std::string usage = "{\"name\": NAME, \"description\": TEXT (optional), \"tags\": {KEY: VALUE} (optional)}";
   if (Status st = check_fields(*body, {"name", "description", "tags"}, usage); !st.ok()) return http::problem(st.error());
   if (!body->contains("name")) return http::problem(Error::invalid("missing field 'name'; the body is " + usage));
-  auto name = string_field(*body, "name", kMaxNameLength + 1);
+  auto name = string_field(*body, "name", kMaxTextLength);
   if (!name) return http::problem(name.error());
   if (Status st = check_name("model name", *name); !st.ok()) return http::problem(st.error());
   std::string description;

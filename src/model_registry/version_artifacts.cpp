@@ -50,7 +50,12 @@ Result<ModelVersion> VersionArtifacts::upload(const std::string& name, std::int6
                                                 {"error", ready.error().message}});
     return ready.error();
   }
-  if (Status kept = ensure_stored(sha256, bytes); !kept.ok()) return kept.error();
+  if (Status kept = ensure_stored(sha256, bytes); !kept.ok()) {
+    // The version is READY and its object was just written: report that truthfully. Only a
+    // deletion racing this upload could have removed the object, and a download would say so.
+    Logger::error("artifact presence unconfirmed", {{"model", name}, {"version", version}, {"sha256", sha256},
+                                                    {"error", kept.error().message}});
+  }
   return ready;
 }
 
