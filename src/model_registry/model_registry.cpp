@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <initializer_list>
-#include <set>
 
 namespace chatdb::model_registry {
 namespace {

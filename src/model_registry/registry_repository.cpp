@@ -2,7 +2,6 @@
 
 #include "common/time.h"
 
-#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <optional>
