@@ -3,6 +3,7 @@
 
 #include "artifacts/artifact_store_factory.h"
 #include "bus/message_bus_factory.h"
+#include "cli/ml_commands.h"
 #include "common/config.h"
 #include "common/logger.h"
 #include "metadata/metadata_store_factory.h"
@@ -313,6 +314,45 @@ int main(int argc, char** argv) {
     add_setting_flags(*cmd, flag_values);
   }
 
+  // The ML tools talk to running services (URLs from the same settings as the services).
+  cli::TrainOptions train_options;
+  std::string model, dataset, target, task = "auto", algorithm = "xgboost";
+  double cpu = 1;
+  int priority = 0;
+  std::vector<std::string> params;
+  bool no_wait = false;
+  auto* train_cmd = app.add_subcommand("train", "Submit a training job and follow it with a progress bar");
+  train_cmd->add_option("--model", model, "name of the model to train")->required();
+  train_cmd->add_option("--dataset", dataset, "s3://BUCKET/KEY, file://PATH (under the dataset root) or table://SOURCE/TABLE")->required();
+  train_cmd->add_option("--cpu", cpu, "CPUs the job needs")->capture_default_str();
+  train_cmd->add_option("--target", target, "target column (default: target, label, or the last column)");
+  train_cmd->add_option("--task", task, "classification, regression or auto")->capture_default_str();
+  train_cmd->add_option("--algorithm", algorithm, "xgboost or linear")->capture_default_str();
+  train_cmd->add_option("--priority", priority, "higher runs first")->capture_default_str();
+  train_cmd->add_option("--param", params, "training parameter NAME=VALUE (repeatable), e.g. max_depth=4");
+  train_cmd->add_flag("--no-wait", no_wait, "print the submitted job and return");
+
+  std::string job_id, job_status, job_model;
+  bool cancel = false;
+  auto* jobs_cmd = app.add_subcommand("jobs", "List training jobs, show one, or cancel one");
+  jobs_cmd->add_option("id", job_id, "a job id: show it");
+  jobs_cmd->add_option("--status", job_status, "only jobs in this state");
+  jobs_cmd->add_option("--model", job_model, "only jobs of this model");
+  jobs_cmd->add_flag("--cancel", cancel, "cancel the job given by id");
+
+  std::string model_name;
+  auto* models_cmd = app.add_subcommand("models", "List registered models, or one model's versions");
+  models_cmd->add_option("name", model_name, "a model: list its versions");
+
+  std::string predict_model, predict_version, predict_alias, instances = "-";
+  auto* predict_cmd = app.add_subcommand("predict", "Predict with a registered model");
+  predict_cmd->add_option("--model", predict_model, "the registered model")->required();
+  predict_cmd->add_option("--version", predict_version, "a version number (default: the latest ready one)");
+  predict_cmd->add_option("--alias", predict_alias, "an alias such as production");
+  predict_cmd->add_option("instances", instances, "JSON file of instances ([{feature: value}, ...]); - for stdin")
+      ->capture_default_str();
+  for (auto* cmd : {train_cmd, jobs_cmd, models_cmd, predict_cmd}) add_setting_flags(*cmd, flag_values);
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (version->parsed()) {
@@ -321,6 +361,18 @@ int main(int argc, char** argv) {
     }
     if (ask_cmd->parsed()) return ask(load_config(*ask_cmd, flag_values), question, database_url, llm);
     if (parse_cmd->parsed()) return parse_batch(load_config(*parse_cmd, flag_values), database_url, batch_file, timings_file, llm);
+    if (train_cmd->parsed()) {
+      train_options.job = {{"model_name", model}, {"dataset_location", dataset}, {"cpu_request", cpu}, {"task", task},
+                           {"algorithm", algorithm}, {"priority", priority}, {"params", cli::parse_params(params)}};
+      if (!target.empty()) train_options.job["target"] = target;
+      train_options.wait = !no_wait;
+      return cli::train(load_config(*train_cmd, flag_values), train_options);
+    }
+    if (jobs_cmd->parsed()) return cli::jobs(load_config(*jobs_cmd, flag_values), job_id, job_status, job_model, cancel);
+    if (models_cmd->parsed()) return cli::models(load_config(*models_cmd, flag_values), model_name);
+    if (predict_cmd->parsed()) {
+      return cli::predict(load_config(*predict_cmd, flag_values), predict_model, predict_version, predict_alias, instances);
+    }
     if (up->parsed()) return serve(load_config(*up, flag_values), service_names());
     if (serve_cmd->parsed()) return serve(load_config(*serve_cmd, flag_values), {service_name});
   } catch (const ConfigError& e) {
