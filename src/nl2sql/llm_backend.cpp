@@ -50,8 +50,8 @@ std::optional<std::string> LlmBackend::extract_sql(const std::string& content) {
   }
   if (sql.empty()) {
     std::string low = lower(content);
-    auto start = low.find("select");
-    if (start == std::string::npos) start = low.find("with ");
+    // Without a fence, only text from a SELECT on is taken: "with" is too common a word.
+    auto start = low.find("select ");
     if (start == std::string::npos) return std::nullopt;
     sql = content.substr(start);
   }

@@ -44,6 +44,13 @@ Result<Parsed> QueryEngine::parse(const std::string& question, const std::string
     if (!sql) return sql.error();
     out.backend = "llm";
     out.answer = Answer{*sql, "Written by the language model " + llm_->describe() + "; not checked for meaning.", 0.5, {}, false};
+    if (Status valid = k.source->validate(*sql); !valid) {
+      // The one correction round: the model sees why its SQL was refused.
+      auto fixed = llm_->write_sql(question, k.schema, k.source->dialect(), *sql, valid.error().message);
+      if (!fixed) return valid.error();
+      out.answer.sql = *fixed;
+      out.corrected = true;
+    }
   } else {
     return answer.error();
   }
@@ -56,7 +63,7 @@ Result<Queried> QueryEngine::query(const std::string& question, const std::strin
   if (!parsed) return parsed.error();
   auto source = catalog_->source(parsed->database);
   auto rows = source->execute(parsed->answer.sql, options_.exec);
-  if (!rows && parsed->backend == "llm" && rows.error().code == ErrorCode::kInvalidArgument) {
+  if (!rows && parsed->backend == "llm" && !parsed->corrected && rows.error().code == ErrorCode::kInvalidArgument) {
     // One correction round: the model sees what the database said.
     auto knowledge = catalog_->knowledge(parsed->database);
     if (!knowledge) return knowledge.error();
@@ -64,6 +71,7 @@ Result<Queried> QueryEngine::query(const std::string& question, const std::strin
     if (!fixed) return fixed.error();
     if (Status valid = source->validate(*fixed); !valid) return valid.error();
     parsed->answer.sql = *fixed;
+    parsed->corrected = true;
     rows = source->execute(*fixed, options_.exec);
   }
   if (!rows) return rows.error();

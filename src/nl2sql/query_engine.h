@@ -23,6 +23,7 @@ struct Parsed {
   std::string database;
   Answer answer;
   std::string backend;  // "rules", "sql" (the question was SQL) or "llm"
+  bool corrected = false;  // the model's SQL needed its one correction round
 };
 
 struct Queried {
