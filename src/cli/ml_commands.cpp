@@ -134,8 +134,9 @@ int models(const Config& config, const std::string& name) {
     if (!r.ok()) return fail(r.error());
     TextTable table({"NAME", "LATEST", "ALIASES", "DESCRIPTION"});
     for (const auto& m : (*r)["registered_models"]) {
-      table.add({text(m["name"]), text(m.value("latest_version", nlohmann::json())), m.contains("aliases") ? m["aliases"].dump() : "-",
-                 text(m.value("description", nlohmann::json()))});
+      std::string latest = "-";
+      for (const auto& v : m["latest_versions"]) latest = text(v["version"]) + " (" + text(v["status"]) + ")";
+      table.add({text(m["name"]), latest, m["aliases"].empty() ? "-" : m["aliases"].dump(), text(m["description"])});
     }
     table.print();
     return 0;
@@ -143,11 +144,10 @@ int models(const Config& config, const std::string& name) {
   auto r = registry.get("/registered-models/" + url_escape(name) + "/versions");
   if (!r.ok()) return fail(r.error());
   TextTable table({"VERSION", "STATUS", "JOB", "METRICS", "DIGEST"});
-  const auto& versions = r->contains("model_versions") ? (*r)["model_versions"] : (*r)["versions"];
-  for (const auto& v : versions) {
+  for (const auto& v : (*r)["model_versions"]) {
     nlohmann::json metrics = v.contains("metadata") ? v["metadata"].value("metrics", nlohmann::json()) : nlohmann::json();
     table.add({text(v["version"]), text(v["status"]), text(v.value("job_id", nlohmann::json())), metrics.is_null() ? "-" : metrics.dump(),
-               text(v.value("artifact_digest", nlohmann::json())).substr(0, 12)});
+               text(v["artifact_sha256"]).substr(0, 12)});
   }
   table.print();
   return 0;

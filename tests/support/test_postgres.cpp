@@ -33,7 +33,7 @@ std::string find_bin() {
 
 }  // namespace
 
-TestPostgres::TestPostgres() : bin_(find_bin()), port_(free_port()) {
+TestPostgres::TestPostgres(bool durable) : bin_(find_bin()), port_(free_port()), durable_(durable) {
   char tmpl[] = "/tmp/chatdb-pg-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
@@ -70,7 +70,8 @@ std::string TestPostgres::create_database(const std::string& name) {
 void TestPostgres::start() {
   if (running_) return;
   run(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/log -w -o \"-p " + std::to_string(port_) + " -k " + dir_ +
-      " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start >/dev/null");
+      " -c listen_addresses=127.0.0.1 -c max_connections=200" + (durable_ ? "" : " -c fsync=off") +
+      "\" start >/dev/null");
   running_ = true;
 }
 

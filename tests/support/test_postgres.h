@@ -5,12 +5,13 @@
 namespace chatdb::testing {
 
 /// A throwaway PostgreSQL 15 server for tests: initdb in a temporary directory, listening on
-/// a free port of 127.0.0.1 (fsync off), as user postgres when the test runs as root. The
+/// a free port of 127.0.0.1, as user postgres when the test runs as root. fsync is off unless
+/// `durable` (benchmarks of durable writes want it on). The
 /// destructor stops it and deletes its files. stop()/start() keep the data and the port, for
 /// outage tests. Throws std::runtime_error when it cannot start. Not thread-safe.
 class TestPostgres {
  public:
-  TestPostgres();
+  explicit TestPostgres(bool durable = false);
   ~TestPostgres();
   TestPostgres(const TestPostgres&) = delete;
   TestPostgres& operator=(const TestPostgres&) = delete;
@@ -30,6 +31,7 @@ class TestPostgres {
   std::string bin_;
   int port_ = 0;
   bool running_ = false;
+  bool durable_ = false;
 };
 
 }  // namespace chatdb::testing
