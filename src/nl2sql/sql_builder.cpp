@@ -18,7 +18,7 @@ bool reserved(const std::string& word) {
       "limit", "natural", "not", "null", "offset", "on", "only", "or", "order", "outer", "over", "partition",
       "primary", "range", "references", "right", "rows", "select", "set", "some", "table", "then", "time",
       "timestamp", "to", "trailing", "true", "union", "unique", "update", "user", "using", "values", "when",
-      "where", "window", "with", "count", "position", "value", "level", "name"};
+      "where", "window", "with"};
   return kReserved.count(lower(word)) > 0;
 }
 

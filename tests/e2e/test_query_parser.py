@@ -17,7 +17,7 @@ def test_parse_returns_sql_explanation_confidence_and_tables(up):
     r = requests.post(qp(up) + "/parse", json={"query": "how many customers are in Germany"}, timeout=10)
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["sql"] == "SELECT COUNT(*) AS \"count\" FROM customers WHERE country = 'Germany'"
+    assert body["sql"] == "SELECT COUNT(*) AS count FROM customers WHERE country = 'Germany'"
     assert body["tables"] == ["customers"]
     assert 0.6 < body["confidence"] <= 1
     assert "Germany" in body["explanation"]
@@ -162,6 +162,6 @@ def test_parse_batch_writes_one_line_per_question(tmp_path):
     assert p.returncode == 0, p.stderr
     lines = [json.loads(l) for l in p.stdout.splitlines()]
     assert [l["id"] for l in lines] == ["a", "b", 3]
-    assert lines[0]["sql"] == "SELECT COUNT(*) AS \"count\" FROM aircraft"
+    assert lines[0]["sql"] == "SELECT COUNT(*) AS count FROM aircraft"
     assert lines[1]["sql"] is None
     assert "2024-06-01" in lines[2]["sql"]

@@ -52,7 +52,7 @@ TEST_F(QueryParserService, ParseAndQueryAnswer) {
   auto parsed = call("POST", "/parse", R"({"query": "how many customers are in Germany"})");
   ASSERT_EQ(parsed.status, 200) << parsed.body;
   auto p = nlohmann::json::parse(parsed.body);
-  EXPECT_EQ(p["sql"], "SELECT COUNT(*) AS \"count\" FROM customers WHERE country = 'Germany'");
+  EXPECT_EQ(p["sql"], "SELECT COUNT(*) AS count FROM customers WHERE country = 'Germany'");
   EXPECT_EQ(p["tables"], nlohmann::json::array({"customers"}));
   EXPECT_GT(p["confidence"].get<double>(), 0.6);
   EXPECT_FALSE(p["explanation"].get<std::string>().empty());
