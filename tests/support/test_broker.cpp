@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -59,6 +60,21 @@ extern "C" int bind(int fd, const struct sockaddr* address, socklen_t length) {
 }
 
 namespace {
+
+// librdkafka 2.0 aborts when a mock broker cannot bind, so a port in use is found out first.
+bool port_free(int port) {
+  const int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (probe < 0) return false;
+  int on = 1;
+  setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  in.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool bound = bind(probe, reinterpret_cast<const sockaddr*>(&in), sizeof in) == 0;
+  close(probe);
+  return bound;
+}
 
 int serve(int signals, bool watch_stdin, chatdb::bus::MockKafkaCluster& cluster) {
   pollfd fds[2] = {{signals, POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
@@ -117,6 +133,12 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  for (int p = port; port != 0 && p < port + brokers; ++p) {
+    if (p > 65535 || !port_free(p)) {
+      std::fprintf(stderr, "chatdb-test-broker: port %d on 127.0.0.1 is in use; pick another --port\n", p);
+      return 1;
+    }
+  }
   try {
     if (port != 0) {
       g_fixed_port = port;
@@ -140,7 +162,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     return serve(signals, !until_signal, cluster);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "chatdb-test-broker: %s (port in use?)\n", e.what());
+    std::fprintf(stderr, "chatdb-test-broker: %s\n", e.what());
     return 1;
   }
 }

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <set>
 #include <string>
@@ -70,6 +71,9 @@ struct Backend {
   std::string name;
   std::function<std::unique_ptr<Harness>()> make;
 };
+
+// Names the parameter in test output (ctest lists it) instead of dumping its bytes.
+void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
 
 class MessageBusContract : public ::testing::TestWithParam<Backend> {
  protected:
