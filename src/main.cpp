@@ -116,7 +116,17 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
     return std::make_shared<query_parser::QueryParser>(make_query_engine(config, ""),
                                                        query_parser::AsyncTopics{backends.bus, config.query_topic, config.result_topic});
   }
-  if (name == ml_engine::MlEngine::kName) return std::make_shared<ml_engine::MlEngine>();
+  if (name == ml_engine::MlEngine::kName) {
+    ml_engine::MlEngineOptions options;
+    options.training_topic = config.training_topic;
+    options.job_events_topic = config.job_events_topic;
+    options.prediction_topic = config.prediction_topic;
+    options.orchestrator_url = config.training_orchestrator_url;
+    options.registry_url = config.model_registry_url;
+    options.datasets = {config.dataset_root, config.s3_endpoint, config.aws_access_key_id, config.aws_secret_access_key, {}};
+    auto client = std::make_shared<http::Client>(http::ClientOptions{std::chrono::seconds(2), std::chrono::seconds(120)});
+    return std::make_shared<ml_engine::MlEngine>(options, backends.bus, client);
+  }
   if (name == model_registry::ModelRegistry::kName) {
     return std::make_shared<model_registry::ModelRegistry>(backends.metadata, backends.artifacts);
   }

@@ -172,6 +172,8 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::aws_access_key_id, "AWS_ACCESS_KEY_ID", any)));
     s.push_back(make("AWS_SECRET_ACCESS_KEY", "aws-secret-access-key", "", "S3 secret key",
                      field(&Config::aws_secret_access_key, "AWS_SECRET_ACCESS_KEY", any)));
+    s.push_back(make("CHATDB_DATASET_ROOT", "dataset-root", "", "directory that file:// training datasets must be under (default: DATA_DIR/datasets)",
+                     field(&Config::dataset_root, "CHATDB_DATASET_ROOT", any)));
     s.push_back(make("CHATDB_DATA_SOURCES", "data-sources", "", "query-parser databases: JSON {\"name\": \"sqlite://PATH\" or \"postgresql://...\" or {\"url\": ..., \"glossary\": FILE}}",
                      field(&Config::data_sources, "CHATDB_DATA_SOURCES", data_source_map)));
     s.push_back(make("CHATDB_HTTP_THREADS", "http-threads", "0", "HTTP worker threads (0: one per core)",
@@ -202,6 +204,7 @@ Config Config::from_values(const std::map<std::string, std::string>& values) {
     s.apply(c, it == values.end() ? s.default_value : it->second);
   }
   if (c.database_url.empty()) c.database_url = "sqlite://" + c.data_dir + "/chatdb.db";
+  if (c.dataset_root.empty()) c.dataset_root = c.data_dir + "/datasets";
   // Services reach each other on this host unless told otherwise.
   std::string local = c.host == "0.0.0.0" ? "127.0.0.1" : c.host;
   auto default_url = [&](std::string& url, std::uint16_t p) {

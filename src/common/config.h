@@ -54,6 +54,7 @@ struct Config {
   std::string s3_bucket;
   std::string aws_access_key_id;
   std::string aws_secret_access_key;
+  std::string dataset_root;  // file:// training datasets must be under it
   std::string data_sources;  // JSON: {"name": "sqlite://..." | {"url": ..., "glossary": PATH}}
   int http_threads = 0;
   std::size_t max_body_bytes = 0;

@@ -1,0 +1,140 @@
+#include "ml_engine/job_runner.h"
+
+#include "common/logger.h"
+#include "common/time.h"
+#include "ml/training_pipeline.h"
+
+#include <chrono>
+
+namespace chatdb::ml_engine {
+namespace {
+
+// Shares of the progress bar: reading the dataset, the training rounds, registering.
+constexpr double kLoaded = 0.1;
+constexpr double kTrained = 0.9;
+constexpr double kRegistering = 0.95;
+// The attempt was cut short by shutdown(): no event; the bus delivers the message again.
+constexpr const char* kInterrupted = "interrupted";
+
+nlohmann::json failed(const Error& error) {
+  return {{"type", "failed"}, {"error", error.message}, {"retryable", error.retryable}};
+}
+
+}  // namespace
+
+JobRunner::JobRunner(std::shared_ptr<bus::MessageBus> bus, std::string events_topic,
+                     std::shared_ptr<OrchestratorClient> orchestrator, std::shared_ptr<RegistryClient> registry,
+                     std::shared_ptr<const ml::DatasetLoader> datasets, JobReporter::Options reporting)
+    : bus_(std::move(bus)),
+      events_topic_(std::move(events_topic)),
+      orchestrator_(std::move(orchestrator)),
+      registry_(std::move(registry)),
+      datasets_(std::move(datasets)),
+      reporting_(reporting) {}
+
+void JobRunner::register_metrics(http::MetricsRegistry& registry) {
+  jobs_ = &registry.counter("chatdb_ml_training_jobs_total",
+                            "Training messages handled, by outcome (succeeded, failed, stopped, skipped, malformed).",
+                            {"outcome"});
+  seconds_ = &registry.histogram("chatdb_ml_training_duration_seconds", "Time from a job's start to its last event.", {},
+                                 {1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600});
+}
+
+void JobRunner::count(const std::string& outcome, double seconds) {
+  if (!jobs_) return;
+  jobs_->with({outcome}).inc();
+  if (seconds > 0) seconds_->with({}).observe(seconds);
+}
+
+void JobRunner::shutdown() { shutting_down_ = true; }
+
+Status JobRunner::handle(const bus::Message& message) {
+  auto job = TrainingJob::parse(message.payload);
+  if (!job) {
+    // Delivering it again cannot make it readable; the orchestrator's lease retries the job.
+    Logger::error("training message dropped", {{"error", job.error().message}, {"key", message.key}});
+    count("malformed", 0);
+    return Status::success();
+  }
+  auto state = orchestrator_->job(job->job_id);
+  if (!state) return state.error();
+  if (!state->has_value() || !(*state)->runs(job->attempt)) {
+    Logger::info("training message skipped", {{"job_id", job->job_id},
+                                              {"attempt", job->attempt},
+                                              {"status", state->has_value() ? (*state)->status : "unknown"}});
+    count("skipped", 0);
+    return Status::success();
+  }
+  if (Status s = bus_->publish(events_topic_, job->job_id, job_event(job->job_id, job->attempt, "started", 0)); !s) return s;
+  Logger::info("training started", {{"job_id", job->job_id}, {"attempt", job->attempt}, {"model", job->model_name},
+                                    {"dataset", job->dataset_location}, {"algorithm", job->algorithm}, {"threads", job->threads()}});
+  auto started = std::chrono::steady_clock::now();
+  nlohmann::json last = run(*job);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (last.is_null()) {
+    count("stopped", seconds);
+    return Status::success();
+  }
+  std::string type = last["type"];
+  if (type == kInterrupted) {
+    Logger::info("training interrupted by shutdown", {{"job_id", job->job_id}, {"attempt", job->attempt}});
+    return Error::unavailable("the engine is shutting down; job " + job->job_id + " will be delivered again");
+  }
+  double progress = type == "succeeded" ? 1.0 : 0.0;
+  last.erase("type");
+  if (Status s = bus_->publish(events_topic_, job->job_id, job_event(job->job_id, job->attempt, type, progress, last)); !s) return s;
+  Logger::info("training " + type, {{"job_id", job->job_id}, {"attempt", job->attempt}, {"seconds", seconds}, {"event", last}});
+  count(type, seconds);
+  return Status::success();
+}
+
+Result<ml::TrainedModel> JobRunner::train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter) {
+  auto dataset = datasets_->load(job.dataset_location, [&]() -> Status {
+    return reporter.stop_reason() || shutting_down_ ? Status(Error::conflict("stopped")) : Status::success();
+  });
+  if (!dataset) return dataset.error();
+  reporter.progress(kLoaded);
+  ml::TrainingRequest request{job.target, job.task, params, job.threads()};
+  return ml::TrainingPipeline::run(*dataset, request, [&](int done, int total) {
+    reporter.progress(kLoaded + (kTrained - kLoaded) * done / total, done);
+    return !reporter.stop_reason() && !shutting_down_;
+  });
+}
+
+nlohmann::json JobRunner::run(const TrainingJob& job) {
+  auto params = ml::TrainingParams::parse(job.algorithm, job.params);
+  if (!params) return failed(params.error());
+  auto started = std::chrono::steady_clock::now();
+  JobReporter reporter(bus_, events_topic_, orchestrator_, job.job_id, job.attempt, std::chrono::seconds(job.timeout_s), reporting_);
+  // What to do when told to stop: a timeout fails the attempt; a shutdown leaves the message to
+  // be delivered again; otherwise the orchestrator has already settled it: nothing to report.
+  auto stopped = [&]() -> std::optional<nlohmann::json> {
+    if (shutting_down_) return nlohmann::json{{"type", kInterrupted}};
+    auto stop = reporter.stop_reason();
+    if (!stop) return std::nullopt;
+    Logger::info("training stopped", {{"job_id", job.job_id}, {"attempt", job.attempt}, {"reason", stop->reason}});
+    if (stop->timed_out) return failed(Error{ErrorCode::kTimeout, "timed out after " + std::to_string(job.timeout_s) + " s", false});
+    return nlohmann::json();
+  };
+
+  auto trained = train(job, *params, reporter);
+  if (auto s = stopped()) return *s;
+  if (!trained) return failed(trained.error());
+  reporter.progress(kRegistering);
+
+  nlohmann::json metadata = trained->metadata;
+  metadata["dataset_location"] = job.dataset_location;
+  metadata["job_id"] = job.job_id;
+  metadata["attempt"] = job.attempt;
+  metadata["threads"] = job.threads();
+  metadata["training_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  auto version = registry_->register_version(job.model_name, job.job_id, metadata);
+  if (!version) return failed(version.error());
+  if (version->status != "READY") {
+    auto uploaded = registry_->upload_artifact(job.model_name, version->version, trained->artifact);
+    if (!uploaded) return failed(uploaded.error());
+  }
+  return {{"type", "succeeded"}, {"model_version", version->version}, {"metrics", trained->metrics}};
+}
+
+}  // namespace chatdb::ml_engine

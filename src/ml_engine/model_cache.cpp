@@ -1,0 +1,42 @@
+#include "ml_engine/model_cache.h"
+
+#include <algorithm>
+
+namespace chatdb::ml_engine {
+namespace {
+
+std::string key_of(const std::string& name, std::int64_t version) { return name + '\n' + std::to_string(version); }
+
+}  // namespace
+
+ModelCache::ModelCache(std::size_t capacity) : capacity_(std::max<std::size_t>(1, capacity)) {}
+
+std::shared_ptr<const ml::ServingModel> ModelCache::find(const std::string& name, std::int64_t version) {
+  std::lock_guard lock(mutex_);
+  auto it = index_.find(key_of(name, version));
+  if (it == index_.end()) return nullptr;
+  order_.splice(order_.begin(), order_, it->second);
+  return it->second->second;
+}
+
+void ModelCache::put(const std::string& name, std::int64_t version, std::shared_ptr<const ml::ServingModel> model) {
+  std::string key = key_of(name, version);
+  std::lock_guard lock(mutex_);
+  if (auto it = index_.find(key); it != index_.end()) {
+    order_.splice(order_.begin(), order_, it->second);
+    return;
+  }
+  order_.emplace_front(key, std::move(model));
+  index_[key] = order_.begin();
+  while (order_.size() > capacity_) {
+    index_.erase(order_.back().first);
+    order_.pop_back();
+  }
+}
+
+std::size_t ModelCache::size() const {
+  std::lock_guard lock(mutex_);
+  return order_.size();
+}
+
+}  // namespace chatdb::ml_engine

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "ml/serving_model.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace chatdb::ml_engine {
+
+/// Loaded models by name and version, least recently used evicted beyond `capacity`. Versions
+/// are immutable, so an entry never goes stale. Thread-safe.
+class ModelCache {
+ public:
+  explicit ModelCache(std::size_t capacity);
+
+  /// The model, or null when it is not cached.
+  std::shared_ptr<const ml::ServingModel> find(const std::string& name, std::int64_t version);
+  void put(const std::string& name, std::int64_t version, std::shared_ptr<const ml::ServingModel> model);
+  std::size_t size() const;
+
+ private:
+  using Entry = std::pair<std::string, std::shared_ptr<const ml::ServingModel>>;
+
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::list<Entry> order_;  // most recently used first
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+};
+
+}  // namespace chatdb::ml_engine
