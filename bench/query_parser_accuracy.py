@@ -11,6 +11,7 @@ of questions answered, the accuracy on those answered and the parse latency p50/
 import argparse
 import importlib.util
 import json
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -57,10 +58,9 @@ def main():
                                 "--data-dir", str(tmp / "data")], stdout=out, stderr=subprocess.DEVNULL, check=True)
             preds = {p["id"]: p["sql"] for p in map(json.loads, open(tmp / "pred.jsonl")) if p}
             latencies += [t["ms"] for t in map(json.loads, open(tmp / "t.jsonl"))]
-            official = subprocess.run([sys.executable, str(bench / "score.py"), str(tmp / "q.jsonl.gold"
-                                       if False else bench / f"{db}.jsonl"), str(tmp / "pred.jsonl"), str(bench)],
+            official = subprocess.run([sys.executable, str(bench / "score.py"), str(bench / f"{db}.jsonl"),
+                                       str(tmp / "pred.jsonl"), str(bench)],
                                       capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-        import sqlite3
         conn = sqlite3.connect(f"file:{bench / (db + '.db')}?mode=ro", uri=True)
         c = Counter()
         for q in questions:
@@ -72,7 +72,7 @@ def main():
             gold = score.run(conn, q["gold"])
             try:
                 pred = score.run(conn, sql)
-            except sqlite3.Error as e:
+            except sqlite3.Error:
                 pred = None
             strict = pred is not None and Counter(pred) == Counter(gold)
             lenient = strict or (pred is not None and score.lenient_equal(pred, gold))
@@ -82,11 +82,12 @@ def main():
                 print(f"WRONG {q['id']}: {q['question']}\n  gold: {q['gold']}\n  pred: {sql}")
         totals.update(c)
         rows.append((db, c, official))
-    print(f"{'database':<12} {'questions':>9} {'answered':>9} {'strict':>8} {'lenient':>8} {'lenient/answered':>17}   score.py")
+    print("| database | questions | answered | strict | lenient | strict on answered | lenient on answered | score.py |")
+    print("|---|---|---|---|---|---|---|---|")
     for db, c, official in rows + [("total", totals, "")]:
         n, a = c["n"], c["answered"]
-        print(f"{db:<12} {n:>9} {a:>4} {100*a/n:>3.0f}% {100*c['strict']/n:>7.1f}% {100*c['lenient']/n:>7.1f}%"
-              f" {100*c['lenient']/max(a,1):>16.1f}%   {official}")
+        print(f"| {db} | {n} | {a} ({100*a/n:.0f}%) | {100*c['strict']/n:.1f}% | {100*c['lenient']/n:.1f}% "
+              f"| {100*c['strict']/max(a,1):.1f}% | {100*c['lenient']/max(a,1):.1f}% | {official} |")
     print(f"parse latency over {len(latencies)} questions: p50 {percentile(latencies, 50):.2f} ms, "
           f"p99 {percentile(latencies, 99):.2f} ms")
 

@@ -144,7 +144,10 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     if (a == Aggregate::kCount && counted && counted->primary_key() && counted->primary_key()->name == c->column) {
       return "the number of " + human(c->table);
     }
-    return aggregate_words(a) + " " + said(*c);
+    std::string words = said(*c);
+    // "the total total amount" reads badly: "the sum of total amount".
+    if (a == Aggregate::kSum && words.rfind("total", 0) == 0) return "the sum of " + words;
+    return aggregate_words(a) + " " + words;
   };
 
   // SELECT
