@@ -4,6 +4,7 @@
 # processes configured only through the environment variables of the Kubernetes ConfigMaps.
 #
 #   scripts/local-cluster.sh up | down | status | env
+#   scripts/local-cluster.sh stop|start postgres|broker|s3rver|SERVICE   (outage experiments)
 #
 # Everything lives under $CHATDB_CLUSTER_DIR (default .cluster/): data, logs, pid files and
 # cluster.env (the variables the services got, plus the base URLs, for tests to source).
@@ -63,6 +64,7 @@ S3_BUCKET=model-artifacts
 AWS_ACCESS_KEY_ID=S3RVER
 AWS_SECRET_ACCESS_KEY=S3RVER
 CHATDB_DATA_DIR=$dir/data
+CHATDB_CPU_CAPACITY=${CHATDB_CPU_CAPACITY:-2}
 ENV
 }
 
@@ -108,18 +110,20 @@ start_s3() {
   wait_for "s3rver" curl -sf "http://127.0.0.1:$s3_port/"
 }
 
-start_services() {
-  local env_args=()
+start_services() {  # start_services [SERVICE...]: all by default
+  local env_args=() which=("$@")
+  [ ${#which[@]} -gt 0 ] || which=("${services[@]}")
   while IFS= read -r line; do env_args+=("$line"); done < "$dir/cluster.env"
-  for s in "${services[@]}"; do
+  for s in "${which[@]}"; do
     env -i PATH="$PATH" HOME="${HOME:-/root}" "${env_args[@]}" "$bin" serve "$s" \
-      >"$dir/logs/$s.out" 2>"$dir/logs/$s.log" &
+      >>"$dir/logs/$s.out" 2>>"$dir/logs/$s.log" &
     echo $! > "$dir/pids/$s"
   done
-  # shellcheck disable=SC1091
-  . "$dir/cluster.env"
-  for url in "$TRAINING_ORCHESTRATOR_URL" "$QUERY_PARSER_URL" "$ML_ENGINE_URL" "$MODEL_REGISTRY_URL" "$TEST_SERVICE_URL"; do
-    wait_for "$url/ready" curl -sf "$url/ready"
+  local i
+  for s in "${which[@]}"; do
+    for i in "${!services[@]}"; do
+      if [ "${services[$i]}" = "$s" ]; then wait_for "$s /ready" curl -sf "http://127.0.0.1:$((base + i))/ready"; fi
+    done
   done
 }
 
@@ -187,10 +191,38 @@ status() {
   return $code
 }
 
+# One part of a running cluster, for outage experiments; a stopped part starts again on the
+# same port with the same data.
+stop_part() {
+  case "$1" in
+    postgres) as_postgres "$pg_bin/pg_ctl" -D "$(pg_dir)/data" -m fast -w stop >/dev/null ;;
+    broker|s3rver) stop_group "$1" ;;
+    *) valid_service "$1"; stop_group "$1" ;;
+  esac
+}
+
+start_part() {
+  case "$1" in
+    postgres) start_postgres ;;
+    broker) start_broker ;;
+    s3rver) start_s3 ;;
+    *) valid_service "$1"; start_services "$1" ;;
+  esac
+}
+
+valid_service() {
+  local s
+  for s in "${services[@]}"; do [ "$s" = "$1" ] && return 0; done
+  echo "local-cluster: unknown part '$1'; use postgres, broker, s3rver or one of ${services[*]}" >&2
+  exit 2
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
   env) cat "$dir/cluster.env" ;;
-  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+  stop) stop_part "${2:?part}" ;;
+  start) start_part "${2:?part}" ;;
+  *) echo "usage: $0 up|down|status|env|stop PART|start PART" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@
 
 #include "common/logger.h"
 #include "http/problem.h"
+#include "outbox/outbox.h"
 
 #include <charconv>
 
@@ -49,6 +50,7 @@ void TrainingOrchestrator::register_metrics(http::MetricsRegistry& m) {
   by_state_ = &m.gauge("chatdb_jobs", "Training jobs by state.", {"state"});
   queue_depth_ = &m.gauge("chatdb_jobs_queue_depth", "Queued training jobs.").with({});
   running_cpu_ = &m.gauge("chatdb_jobs_running_cpu", "CPUs requested by running training jobs.").with({});
+  outbox_pending_ = &m.gauge("chatdb_outbox_pending", "Events committed but not yet published to the bus.").with({});
   duration_ = &m.histogram("chatdb_job_duration_seconds", "Time from a job's first start to its end.", {},
                            {1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200})
                    .with({});
@@ -174,6 +176,8 @@ void TrainingOrchestrator::on_tick(const Scheduler::Tick& tick) {
   auto queued = tick.counts->by_status.find(status::kQueued);
   queue_depth_->set(queued == tick.counts->by_status.end() ? 0 : static_cast<double>(queued->second));
   running_cpu_->set(tick.counts->running_cpu);
+  auto pending = outbox::pending(*store_);
+  if (pending.ok()) outbox_pending_->set(static_cast<double>(pending.value()));
 }
 
 }  // namespace chatdb::orchestrator

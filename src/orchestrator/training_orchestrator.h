@@ -61,6 +61,7 @@ class TrainingOrchestrator : public runtime::Service {
   http::Family<http::Gauge>* by_state_ = nullptr;
   http::Gauge* queue_depth_ = nullptr;
   http::Gauge* running_cpu_ = nullptr;
+  http::Gauge* outbox_pending_ = nullptr;
   http::Histogram* duration_ = nullptr;
 };
 

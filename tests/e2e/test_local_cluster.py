@@ -2,60 +2,23 @@
 broker, s3rver and five `chatdb serve` processes; every service is ready; `down` stops exactly
 what `up` started."""
 import os
-import random
-import shutil
-import socket
 import subprocess
+import time
 
 import pytest
 import requests
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SCRIPT = os.path.join(ROOT, "scripts", "local-cluster.sh")
-
-
-def port_free(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def free_base():
-    for _ in range(100):
-        base = random.randrange(20000, 38000, 10)
-        if all(port_free(p) for p in [base + i for i in range(5)] + [base + 1432, base + 1092, base + 1900]):
-            return base
-    raise RuntimeError("no free port range")
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    env = dict(os.environ, CHATDB_CLUSTER_DIR=str(tmp_path_factory.mktemp("cluster")),
-               CHATDB_CLUSTER_PORT_BASE=str(free_base()))
-    up = subprocess.run([SCRIPT, "up"], env=env, capture_output=True, text=True, timeout=120)
-    try:
-        assert up.returncode == 0, up.stdout + up.stderr
-        values = dict(line.split("=", 1) for line in
-                      subprocess.run([SCRIPT, "env"], env=env, capture_output=True, text=True).stdout.splitlines())
-        yield env, values
-    finally:
-        subprocess.run([SCRIPT, "down"], env=env, capture_output=True, text=True, timeout=60)
-        remove_postgres_data(env)
-
-
-def remove_postgres_data(env):
-    path_file = os.path.join(env["CHATDB_CLUSTER_DIR"], "pg.path")
-    if os.path.exists(path_file):
-        shutil.rmtree(open(path_file).read().strip(), ignore_errors=True)
+from conftest import CLUSTER_SCRIPT as SCRIPT, free_base, remove_postgres_data
 
 
 def test_every_service_is_ready_in_the_distributed_topology(cluster):
-    _, values = cluster
+    values = cluster.values
     for var in ("TRAINING_ORCHESTRATOR_URL", "QUERY_PARSER_URL", "ML_ENGINE_URL", "MODEL_REGISTRY_URL", "TEST_SERVICE_URL"):
-        r = requests.get(values[var] + "/ready", timeout=5)
+        # test-service reports its last probe round (every 5 s): give it one round to catch up
+        # after the outage tests that may have run before this one.
+        deadline = time.time() + 12
+        while (r := requests.get(values[var] + "/ready", timeout=5)).status_code != 200 and time.time() < deadline:
+            time.sleep(0.5)
         assert r.status_code == 200, (var, r.text)
     assert values["DATABASE_URL"].startswith("postgresql://")
     assert not values["KAFKA_BOOTSTRAP_SERVERS"].startswith("local")
@@ -63,7 +26,7 @@ def test_every_service_is_ready_in_the_distributed_topology(cluster):
 
 
 def test_services_run_as_separate_processes_on_real_backends(cluster):
-    env, values = cluster
+    env, values = cluster.env, cluster.values
     pids_dir = os.path.join(env["CHATDB_CLUSTER_DIR"], "pids")
     pids = {name: int(open(os.path.join(pids_dir, name)).read()) for name in os.listdir(pids_dir)}
     services = {"training-orchestrator", "test-service", "query-parser", "ml-engine", "model-registry"}
