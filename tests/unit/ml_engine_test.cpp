@@ -1,0 +1,378 @@
+// The ML engine's job runner and predictor against a real model registry (SQLite, local
+// artifacts) and a scripted orchestrator, both served over HTTP on loopback, and the
+// in-process bus.
+
+#include "artifacts/local_artifact_store.h"
+#include "bus/local_bus.h"
+#include "bus_recorder.h"
+#include "http/client.h"
+#include "http/problem.h"
+#include "http/server.h"
+#include "metadata/metadata_store_factory.h"
+#include "metadata/schema_migrator.h"
+#include "ml/demo_datasets.h"
+#include "ml_engine/job_runner.h"
+#include "ml_engine/predictor.h"
+#include "model_registry/model_registry.h"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <random>
+#include <thread>
+
+namespace chatdb::ml_engine {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::uint16_t closed_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t length = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+/// What GET /jobs/{id} answers, as a test sets it.
+class ScriptedOrchestrator {
+ public:
+  void set(const std::string& id, const std::string& status, std::int64_t attempts) {
+    std::lock_guard lock(mutex_);
+    jobs_[id] = {status, attempts};
+  }
+  http::Response get(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    auto it = jobs_.find(id);
+    if (it == jobs_.end()) return http::problem(Error::not_found("no job " + id));
+    return http::Response::json({{"id", id}, {"status", it->second.first}, {"attempts", it->second.second}});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::pair<std::string, std::int64_t>> jobs_;
+};
+
+class MlEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("chatdb-ml-engine-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_ / "datasets");
+    ASSERT_TRUE(ml::DemoDatasets::ensure(dir_ / "datasets").ok());
+    std::ofstream(dir_ / "datasets" / "broken.csv") << "a,b,label\n1,2,x\n3,\"4,y\n";
+    std::ofstream(dir_ / "outside.csv") << "a,label\n1,x\n2,y\n";
+
+    auto store = metadata::make_metadata_store("sqlite://" + (dir_ / "chatdb.db").string());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    std::shared_ptr<metadata::MetadataStore> metadata = std::move(store.value());
+    ASSERT_TRUE(metadata::SchemaMigrator::migrate(*metadata).ok());
+    auto artifacts = artifacts::LocalArtifactStore::open(dir_ / "artifacts");
+    ASSERT_TRUE(artifacts.ok());
+    registry_service_ = std::make_shared<model_registry::ModelRegistry>(metadata, std::move(artifacts.value()));
+
+    auto registry_router = std::make_shared<http::Router>();
+    registry_service_->mount(*registry_router);
+    registry_router->add("GET", "/health", [](const http::Request&) { return http::Response::json({{"status", "ok"}}); });
+    auto orchestrator_router = std::make_shared<http::Router>();
+    orchestrator_router->add("GET", "/jobs/{id}", [this](const http::Request& r) { return orchestrator_.get(r.params.at("id")); });
+    http::ServerOptions options;
+    options.threads = 1;
+    options.handler_threads = 4;
+    server_ = std::make_unique<http::Server>(options);
+    registry_url_ = "http://127.0.0.1:" + std::to_string(server_->listen("model-registry", "127.0.0.1", 0, registry_router, {}));
+    orchestrator_url_ =
+        "http://127.0.0.1:" + std::to_string(server_->listen("training-orchestrator", "127.0.0.1", 0, orchestrator_router, {}));
+    serving_ = std::thread([this] { server_->run(); });
+
+    bus_ = std::make_shared<bus::LocalBus>();
+    events_sub_ = bus_->subscribe("job_events", "test", [this](const bus::Message& m) {
+      events_.add(m);
+      return Status::success();
+    });
+    predictions_sub_ = bus_->subscribe("predictions", "test", [this](const bus::Message& m) {
+      predictions_.add(m);
+      return Status::success();
+    });
+    client_ = std::make_shared<http::Client>();
+  }
+
+  void TearDown() override {
+    events_sub_.reset();
+    predictions_sub_.reset();
+    server_->stop();
+    serving_.join();
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  std::unique_ptr<JobRunner> runner(const std::string& registry_url = "", const std::string& orchestrator_url = "") {
+    ml::DatasetSources sources{dir_ / "datasets", "", "", "", {}};
+    JobReporter::Options reporting{20ms, 200ms, 50ms};
+    return std::make_unique<JobRunner>(
+        bus_, "job_events", std::make_shared<OrchestratorClient>(orchestrator_url.empty() ? orchestrator_url_ : orchestrator_url, client_),
+        std::make_shared<RegistryClient>(registry_url.empty() ? registry_url_ : registry_url, client_),
+        std::make_shared<const ml::DatasetLoader>(sources), reporting);
+  }
+
+  static bus::Message message(const std::string& id, nlohmann::json fields) {
+    nlohmann::json job = {{"job_id", id},       {"attempt", 1},        {"model_name", "churn"},
+                          {"dataset_location", "file://demo/churn.csv"}, {"task", "auto"},
+                          {"algorithm", "xgboost"}, {"params", {{"num_rounds", 20}}}, {"cpu_request", 1}, {"timeout_s", 600}};
+    if (fields.is_object()) job.update(fields);
+    return bus::Message{"training_jobs", id, job.dump()};
+  }
+
+  /// The events of one job, as JSON, once its last one ("succeeded" or "failed") arrived.
+  std::vector<nlohmann::json> events_of(const std::string& id, bool wait_for_last = true) {
+    auto of_job = [&](const std::vector<bus::Message>& all) {
+      std::vector<nlohmann::json> out;
+      for (const auto& m : all) {
+        if (m.key == id) out.push_back(nlohmann::json::parse(m.payload));
+      }
+      return out;
+    };
+    if (wait_for_last) {
+      EXPECT_TRUE(events_.wait_until([&](const std::vector<bus::Message>& all) {
+        auto e = of_job(all);
+        return !e.empty() && (e.back()["type"] == "succeeded" || e.back()["type"] == "failed");
+      }, 10s));
+    } else {
+      std::this_thread::sleep_for(300ms);  // time for anything published to arrive
+    }
+    return of_job(events_.messages());
+  }
+
+  nlohmann::json versions(const std::string& model) {
+    auto r = client_->get(registry_url_ + "/registered-models/" + model + "/versions");
+    return r.ok() && r->status == 200 ? nlohmann::json::parse(r->body)["model_versions"] : nlohmann::json::array();
+  }
+
+  fs::path dir_;
+  std::shared_ptr<model_registry::ModelRegistry> registry_service_;
+  ScriptedOrchestrator orchestrator_;
+  std::unique_ptr<http::Server> server_;
+  std::thread serving_;
+  std::string registry_url_, orchestrator_url_;
+  std::shared_ptr<bus::LocalBus> bus_;
+  bus::Recorder events_, predictions_;
+  std::unique_ptr<bus::Subscription> events_sub_, predictions_sub_;
+  std::shared_ptr<http::Client> client_;
+};
+
+TEST_F(MlEngineTest, TrainsRegistersAndReportsThenPredictions) {
+  orchestrator_.set("job-1", "running", 1);
+  ASSERT_TRUE(runner()->handle(message("job-1", {})).ok());
+  auto events = events_of("job-1");
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events.front()["type"], "started");
+  EXPECT_EQ(events.back()["type"], "succeeded");
+  EXPECT_EQ(events.back()["model_version"], 1);
+  EXPECT_EQ(events.back()["progress"], 1.0);
+  EXPECT_GT(events.back()["metrics"]["roc_auc"].get<double>(), 0.7);
+  for (const auto& e : events) {
+    EXPECT_EQ(e["attempt"], 1);
+    EXPECT_TRUE(e["at"].is_number_integer());
+  }
+
+  auto listed = versions("churn");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["status"], "READY");
+  const auto& metadata = listed[0]["metadata"];
+  EXPECT_EQ(metadata["job_id"], "job-1");
+  EXPECT_EQ(metadata["dataset_location"], "file://demo/churn.csv");
+  EXPECT_EQ(metadata["target"]["name"], "churned");
+  EXPECT_EQ(metadata["classes"], nlohmann::json({"no", "yes"}));
+  EXPECT_EQ(metadata["dataset_sha256"].get<std::string>().size(), 64u);
+  EXPECT_TRUE(metadata["feature_importance"].contains("contract"));
+
+  auto audit = std::make_shared<PredictionAudit>(bus_, "predictions");
+  Predictor predictor(std::make_shared<RegistryClient>(registry_url_, client_), audit, 4);
+  nlohmann::json row = {{"tenure_months", 2},          {"monthly_charges", 99.5}, {"contract", "month-to-month"},
+                        {"payment_method", "electronic check"}, {"internet_service", "fiber"}, {"support_calls", 5},
+                        {"senior_citizen", 1},         {"total_charges", nullptr}};
+  auto out = predictor.predict({{"model", "churn"}, {"instances", {row, row}}}, "req-1");
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ((*out)["version"], 1);
+  EXPECT_EQ((*out)["model"], "churn");
+  EXPECT_EQ((*out)["predictions"], nlohmann::json({"yes", "yes"}));
+  EXPECT_EQ((*out)["classes"], nlohmann::json({"no", "yes"}));
+  EXPECT_NEAR((*out)["probabilities"][0][0].get<double>() + (*out)["probabilities"][0][1].get<double>(), 1.0, 1e-6);
+  ASSERT_TRUE(predictions_.wait_for_count(1, 5s));
+  auto record = nlohmann::json::parse(predictions_.messages()[0].payload);
+  EXPECT_EQ(record["request_id"], "req-1");
+  EXPECT_EQ(record["model"], "churn");
+  EXPECT_EQ(record["version"], 1);
+  EXPECT_EQ(record["count"], 2);
+}
+
+TEST_F(MlEngineTest, ARedeliveredFinishedOrForeignAttemptIsANoOp) {
+  orchestrator_.set("done", "succeeded", 1);
+  orchestrator_.set("retried", "running", 2);
+  auto r = runner();
+  EXPECT_TRUE(r->handle(message("done", {})).ok());
+  EXPECT_TRUE(r->handle(message("retried", {})).ok());  // attempt 1, but attempt 2 is running
+  EXPECT_TRUE(r->handle(message("unknown", {})).ok());
+  EXPECT_TRUE(r->handle(bus::Message{"training_jobs", "x", "not json"}).ok());  // acknowledged, logged
+  EXPECT_TRUE(events_of("done", false).empty());
+  EXPECT_TRUE(events_of("retried", false).empty());
+  EXPECT_TRUE(versions("churn").empty());
+}
+
+TEST_F(MlEngineTest, RunningAJobTwiceRegistersOneVersion) {
+  // As after a crash between registering and publishing: the message comes again.
+  orchestrator_.set("job-2", "running", 1);
+  auto r = runner();
+  ASSERT_TRUE(r->handle(message("job-2", {})).ok());
+  ASSERT_TRUE(r->handle(message("job-2", {})).ok());
+  std::size_t succeeded = 0;
+  for (const auto& e : events_of("job-2")) {
+    if (e["type"] != "succeeded") continue;
+    ++succeeded;
+    EXPECT_EQ(e["model_version"], 1);
+  }
+  EXPECT_EQ(succeeded, 2u);
+  EXPECT_EQ(versions("churn").size(), 1u);
+}
+
+TEST_F(MlEngineTest, DatasetProblemsFailAndAreNotRetryable) {
+  std::map<std::string, std::pair<nlohmann::json, std::string>> cases = {
+      {"missing", {{{"dataset_location", "file://demo/none.csv"}}, "no dataset at file://demo/none.csv"}},
+      {"outside", {{{"dataset_location", "file://../outside.csv"}}, "is outside the dataset root"}},
+      {"no-target", {{{"target", "price"}}, "the target column 'price' is not in the dataset"}},
+      {"broken", {{{"dataset_location", "file://broken.csv"}}, "CSV line 3: a quoted field is never closed"}},
+      {"bad-param", {{{"params", {{"depth", 3}}}}, "unknown parameter 'depth' for xgboost"}},
+  };
+  auto r = runner();
+  for (const auto& [id, c] : cases) {
+    orchestrator_.set(id, "running", 1);
+    ASSERT_TRUE(r->handle(message(id, c.first)).ok()) << id;
+    auto events = events_of(id);
+    ASSERT_FALSE(events.empty()) << id;
+    EXPECT_EQ(events.back()["type"], "failed") << id;
+    EXPECT_EQ(events.back()["retryable"], false) << id;
+    EXPECT_NE(events.back()["error"].get<std::string>().find(c.second), std::string::npos) << events.back().dump();
+  }
+  EXPECT_TRUE(versions("churn").empty());
+}
+
+TEST_F(MlEngineTest, ARegistryThatIsDownFailsRetryably) {
+  orchestrator_.set("job-3", "running", 1);
+  std::string down = "http://127.0.0.1:" + std::to_string(closed_port());
+  ASSERT_TRUE(runner(down)->handle(message("job-3", {{"params", {{"num_rounds", 2}}}})).ok());
+  auto events = events_of("job-3");
+  EXPECT_EQ(events.back()["type"], "failed");
+  EXPECT_EQ(events.back()["retryable"], true);
+  EXPECT_NE(events.back()["error"].get<std::string>().find("the model registry is unreachable"), std::string::npos);
+}
+
+TEST_F(MlEngineTest, AnOrchestratorThatIsDownHasTheMessageDeliveredAgain) {
+  std::string down = "http://127.0.0.1:" + std::to_string(closed_port());
+  Status s = runner("", down)->handle(message("job-4", {}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(s.error().retryable);
+  EXPECT_TRUE(events_of("job-4", false).empty());
+}
+
+TEST_F(MlEngineTest, ACancelledJobStopsBetweenRoundsWithoutAVersion) {
+  orchestrator_.set("job-5", "running", 1);
+  auto r = runner();
+  auto done = std::async(std::launch::async, [&] {
+    return r->handle(message("job-5", {{"params", {{"num_rounds", 5000}, {"max_depth", 8}}}}));
+  });
+  ASSERT_TRUE(events_.wait_until([](const std::vector<bus::Message>& all) {
+    for (const auto& m : all) {
+      if (m.key == "job-5" && nlohmann::json::parse(m.payload).contains("round")) return true;
+    }
+    return false;
+  }, 10s));
+  auto cancelled_at = std::chrono::steady_clock::now();
+  orchestrator_.set("job-5", "cancelled", 1);
+  ASSERT_EQ(done.wait_for(10s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 2s);
+  EXPECT_TRUE(done.get().ok());
+  for (const auto& e : events_of("job-5", false)) EXPECT_TRUE(e["type"] == "started" || e["type"] == "progress") << e.dump();
+  EXPECT_TRUE(versions("churn").empty());
+}
+
+TEST_F(MlEngineTest, AJobPastItsTimeoutFails) {
+  orchestrator_.set("job-6", "running", 1);
+  ASSERT_TRUE(runner()->handle(message("job-6", {{"timeout_s", 1}, {"params", {{"num_rounds", 5000}, {"max_depth", 8}}}})).ok());
+  auto events = events_of("job-6");
+  EXPECT_EQ(events.back()["type"], "failed");
+  EXPECT_EQ(events.back()["error"], "timed out after 1 s");
+  EXPECT_EQ(events.back()["retryable"], false);
+}
+
+TEST_F(MlEngineTest, ShutdownLeavesTheMessageToBeDeliveredAgain) {
+  orchestrator_.set("job-7", "running", 1);
+  auto r = runner();
+  auto done = std::async(std::launch::async, [&] {
+    return r->handle(message("job-7", {{"params", {{"num_rounds", 5000}, {"max_depth", 8}}}}));
+  });
+  ASSERT_TRUE(events_.wait_for_count(1, 10s));
+  r->shutdown();
+  ASSERT_EQ(done.wait_for(10s), std::future_status::ready);
+  Status s = done.get();
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(versions("churn").empty());
+}
+
+TEST_F(MlEngineTest, PredictionErrorsAndTheCache) {
+  orchestrator_.set("job-8", "running", 1);
+  ASSERT_TRUE(runner()->handle(message("job-8", {{"model_name", "houses"}, {"dataset_location", "file://demo/house_prices.csv"},
+                                                 {"algorithm", "linear"}, {"params", nlohmann::json::object()}})).ok());
+  ASSERT_EQ(events_of("job-8").back()["type"], "succeeded");
+  auto audit = std::make_shared<PredictionAudit>(bus_, "predictions");
+  Predictor predictor(std::make_shared<RegistryClient>(registry_url_, client_), audit, 4);
+  nlohmann::json house = {{"area_sqft", 1500},   {"bedrooms", 3},      {"bathrooms", 2}, {"year_built", 1990},
+                          {"neighborhood", "lakeview"}, {"garage", "yes"}, {"lot_size_sqft", nullptr}, {"distance_to_center_km", 4.5}};
+  auto code = [&](const nlohmann::json& body) {
+    auto out = predictor.predict(body, "r");
+    return out.ok() ? std::string("ok") : std::string(to_string(out.error().code));
+  };
+  EXPECT_EQ(code({{"model", "houses"}, {"version", 1}, {"instances", {house}}}), "ok");
+  EXPECT_EQ(code({{"model", "nope"}, {"instances", {house}}}), to_string(ErrorCode::kNotFound));
+  EXPECT_EQ(code({{"model", "houses"}, {"version", 9}, {"instances", {house}}}), to_string(ErrorCode::kNotFound));
+  EXPECT_EQ(code({{"model", "houses"}, {"alias", "production"}, {"instances", {house}}}), to_string(ErrorCode::kNotFound));
+  EXPECT_EQ(code({{"model", "houses"}, {"instances", nlohmann::json::array()}}), to_string(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(code({{"model", "houses"}, {"version", 1}, {"alias", "a"}, {"instances", {house}}}), to_string(ErrorCode::kInvalidArgument));
+  EXPECT_EQ(code({{"model", "houses"}, {"instances", {house}}, {"explain", true}}), to_string(ErrorCode::kInvalidArgument));
+  nlohmann::json wrong = house;
+  wrong["bedrooms"] = "three";
+  auto bad = predictor.predict({{"model", "houses"}, {"instances", {house, wrong}}}, "r");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "instance 1: feature 'bedrooms' is numeric; got \"three\" (send a number, or null when missing)");
+
+  // A version registered without its artifact yet is not served.
+  RegistryClient registry(registry_url_, client_);
+  auto pending = registry.register_version("houses", "job-9", {{"algorithm", "linear"}});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(code({{"model", "houses"}, {"version", pending->version}, {"instances", {house}}}), to_string(ErrorCode::kConflict));
+
+  // A version, once loaded, is served from the cache even while the registry is down; an
+  // alias needs the registry to resolve it.
+  server_->stop();
+  serving_.join();
+  serving_ = std::thread([] {});
+  server_ = std::make_unique<http::Server>(http::ServerOptions{});
+  auto cached = predictor.predict({{"model", "houses"}, {"version", 1}, {"instances", {house}}}, "r");
+  ASSERT_TRUE(cached.ok());
+  EXPECT_GT((*cached)["predictions"][0].get<double>(), 100000.0);
+  EXPECT_EQ(code({{"model", "houses"}, {"instances", {house}}}), to_string(ErrorCode::kUnavailable));
+}
+
+}  // namespace
+}  // namespace chatdb::ml_engine
