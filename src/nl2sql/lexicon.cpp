@@ -58,6 +58,7 @@ const std::vector<std::vector<std::string>>& synonym_groups() {
       {"food", "cuisine"},
       {"region", "area"},
       {"street", "road"},
+      {"traverse", "run", "flow", "pass", "cross", "traversed", "running", "flowing", "passing", "crossing"},
   };
   return kGroups;
 }
@@ -187,6 +188,10 @@ Result<Lexicon> Lexicon::build(const Schema& schema, const std::map<std::string,
       // "unit_price" is also "price", "state_population" also "population": its head word,
       // unless that word alone says nothing ("id", "name").
       if (cw.size() > 1 && !weak_head(cw.back())) add_with_synonyms({cw.back()}, Term{table.name, column.name, 0.8}, 0.9);
+      // "food_type" is also "food": a kind of thing is named by the thing.
+      if (cw.size() == 2 && (cw.back() == "type" || cw.back() == "kind" || cw.back() == "category")) {
+        add_with_synonyms({cw.front()}, Term{table.name, column.name, 0.8}, 0.9);
+      }
       // "page_count" is also "pages", "number_of_seats" also "seats".
       if (cw.size() > 1 && (cw.back() == "count" || cw.back() == "total")) {
         add_with_synonyms({cw.begin(), cw.end() - 1}, Term{table.name, column.name, 0.8}, 0.9);

@@ -37,7 +37,7 @@ const std::set<std::string>& stop_words() {
       "entry", "entries", "data", "information", "info", "details", "detail", "value", "values", "get",
       "got", "go", "come", "came", "from", "via", "through", "under", "over", "above", "below", "across",
       "currently", "ever", "always", "yet", "still", "already", "again", "being", "become", "becomes",
-      "found", "located", "situated", "what's", "whats", "where's", "who's", "s", "t", "d", "ll"};
+      "found", "located", "situated", "what's", "whats", "where's", "who's", "s", "t", "d", "ll", "named", "called"};
   return kStop;
 }
 
@@ -189,18 +189,17 @@ class Linker {
       it.word = t.text;
       it.raw = t.raw;
       it.number = t.number;
-      // A verb that names a table: "ordered" -> orders, "reviewed" -> reviews.
+      // A verb that names a table ("ordered" -> orders) or a column ("bordering" -> border).
       if (it.kind == Item::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text)) {
         for (const auto& s : verb_stems(t.text)) {
-          for (const auto& term : lexicon_.lookup(s)) {
-            if (term.is_table() && term.score >= 0.9) {
-              it.kind = Item::Kind::kTable;
-              it.verb = true;
-              it.terms = {term};
-              break;
-            }
+          auto terms = lexicon_.lookup(s);
+          if (terms.empty() || terms.front().score < 0.9) continue;
+          it.kind = terms.front().is_table() ? Item::Kind::kTable : Item::Kind::kColumn;
+          it.verb = true;
+          for (const auto& term : terms) {
+            if (term.is_table() == terms.front().is_table()) it.terms.push_back(term);
           }
-          if (it.kind == Item::Kind::kTable) break;
+          break;
         }
       }
       if (it.kind == Item::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text) && !superlative_of(t.text) &&
@@ -254,6 +253,24 @@ class Linker {
           if (t.is_table() == terms.front().is_table()) it.terms.push_back(t);
         }
       } else {
+        // "the ohio river": a name followed by the table it names a row of, even when the
+        // whole phrase is stored somewhere else too.
+        if (len >= 2) {
+          std::vector<std::string> head(words.begin(), words.end() - 1);
+          auto tail = lexicon_.lookup(stem(words.back()));
+          const auto* named = values_.find(join(head, " "));
+          if (!tail.empty() && tail.front().is_table() && named != nullptr) {
+            for (const auto& v : *named) {
+              if (v.table != tail.front().table) continue;
+              Item shorter;
+              shorter.kind = Item::Kind::kValue;
+              shorter.word = join(head, " ");
+              shorter.raw = join(std::vector<std::string>(raws.begin(), raws.end() - 1), " ");
+              shorter.values = *named;
+              return std::pair{std::move(shorter), len - 1};
+            }
+          }
+        }
         it.kind = Item::Kind::kValue;
         it.values = std::move(found);
       }
@@ -1011,6 +1028,12 @@ class Interpreter {
         continue;
       }
       it.used = true;
+      // "chinese food", "cancelled orders" style: the column named right after its value.
+      if (i + 1 < size() && at(i + 1).kind == Kind::kColumn && !at(i + 1).used) {
+        for (const auto& t : at(i + 1).terms) {
+          if (t.table == choice->first.table && t.column == choice->first.column) at(i + 1).used = true;
+        }
+      }
       bool negated = negated_before(i);
       auto key = std::make_pair(choice->first.table + "." + choice->first.column, std::string(negated ? "!" : ""));
       Literal lit{Literal::Kind::kText, choice->second};
@@ -1347,6 +1370,11 @@ class Interpreter {
     for (long i = 0; i < size(); ++i) {
       Item& it = at(i);
       if (it.kind != Kind::kColumn || it.used) continue;
+      // A verb that names a column ("passes through") filters; it never names what is asked.
+      if (it.verb) {
+        doubt(0.6, "could not tell what '" + it.raw + "' applies to");
+        continue;
+      }
       auto c = own_column(it);
       if (!c) {
         doubt(0.6, "'" + it.raw + "' is a column of a table unrelated to " + subject_->name);
@@ -1509,6 +1537,8 @@ class Interpreter {
       for (const auto& p : places) plan_.outputs.push_back({Aggregate::kNone, p});
     } else if (!subject_names.empty()) {
       for (const auto& n : subject_names) plan_.outputs.push_back({Aggregate::kNone, n});
+      // A row whose address lives in a one-to-one companion table is shown with it.
+      for (const auto& p : companion_place_columns()) plan_.outputs.push_back({Aggregate::kNone, p});
     }
     if (distinct_) plan_.distinct = true;
     apply_plain_superlative();
@@ -1541,8 +1571,31 @@ class Interpreter {
     return out;
   }
 
+  // The columns of a place table ("location", "address") that holds at most one row per
+  // subject row: its key is also its reference to the subject.
+  std::vector<ColumnRef> companion_place_columns() const {
+    static const std::set<std::string> kPlaceTables = {"location", "address"};
+    std::vector<ColumnRef> out;
+    const Column* key = subject_->primary_key();
+    if (key == nullptr) return out;
+    for (const auto& fk : schema_.foreign_keys()) {
+      if (fk.ref_table != subject_->name || fk.ref_column != key->name) continue;
+      const Table* place = schema_.table(fk.table);
+      const Column* place_key = place ? place->primary_key() : nullptr;
+      if (place_key == nullptr || place_key->name != fk.column) continue;
+      bool named_place = false;
+      for (const auto& w : split_identifier(place->name)) named_place |= kPlaceTables.count(stem(w)) > 0;
+      if (!named_place) continue;
+      for (const auto& c : place->columns) {
+        if (!c.primary_key && !is_key_column(*place, c)) out.push_back({place->name, c.name});
+      }
+    }
+    return out;
+  }
+
   bool singular_question() const {
     return phrase_at(0, {"what", "is"}) || phrase_at(0, {"which", "is"}) || phrase_at(0, {"what", "was"}) ||
+           phrase_at(0, {"where", "is"}) ||
            word(0) == "whats" || word(0) == "what's";
   }
 
