@@ -56,9 +56,9 @@ std::string churn() {
     charges = std::max(15.0, charges) + d.integer(0, 99) / 100.0;
     int calls = std::min(10, static_cast<int>(std::fabs(d.normal(0, 2.2))));
     int senior = d.chance(0.16) ? 1 : 0;
-    double z = -1.2 + (std::string(contract) == "month-to-month" ? 1.6 : std::string(contract) == "one-year" ? 0.2 : -1.1) +
-               (std::string(internet) == "fiber" ? 0.6 : 0.0) + (std::string(payment) == "electronic check" ? 0.5 : 0.0) +
-               0.35 * calls - 0.045 * tenure + 0.012 * (charges - 60) + 0.4 * senior + d.normal(0, 0.5);
+    double z = -0.8 + (std::string(contract) == "month-to-month" ? 2.0 : std::string(contract) == "one-year" ? 0.0 : -1.8) +
+               (std::string(internet) == "fiber" ? 0.9 : 0.0) + (std::string(payment) == "electronic check" ? 0.7 : 0.0) +
+               0.5 * calls - 0.06 * tenure + 0.02 * (charges - 60) + 0.5 * senior + d.normal(0, 0.3);
     bool churned = d.chance(1.0 / (1.0 + std::exp(-z)));
     char id[16];
     std::snprintf(id, sizeof id, "C%05d", i);
