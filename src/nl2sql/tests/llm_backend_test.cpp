@@ -55,6 +55,11 @@ class StubModel {
     thread_.join();
   }
 
+  void queue_content(std::string content) {
+    Reply r;
+    r.content = std::move(content);
+    queue(std::move(r));
+  }
   void queue(Reply r) {
     std::lock_guard lock(mutex_);
     replies_.push_back(std::move(r));
@@ -92,7 +97,7 @@ class LlmBackendTest : public ::testing::Test {
 };
 
 TEST_F(LlmBackendTest, SpeaksChatCompletionsAndExtractsTheSql) {
-  stub_.queue({200, "Here you go:\n```sql\nSELECT title FROM book;\n```\nEnjoy."});
+  stub_.queue_content("Here you go:\n```sql\nSELECT title FROM book;\n```\nEnjoy.");
   auto sql = backend().write_sql("list the books", schema_, Dialect::kSqlite);
   ASSERT_TRUE(sql.ok()) << sql.error().message;
   EXPECT_EQ(*sql, "SELECT title FROM book");
@@ -115,7 +120,7 @@ TEST_F(LlmBackendTest, ExtractsSqlWithoutFences) {
 }
 
 TEST_F(LlmBackendTest, ServerErrorsAreUnavailable) {
-  stub_.queue({500, "", "{\"error\": \"overloaded\"}"});
+  stub_.queue({500, "", "{\"error\": \"overloaded\"}", std::chrono::milliseconds(0)});
   auto sql = backend().write_sql("list the books", schema_, Dialect::kSqlite);
   ASSERT_FALSE(sql.ok());
   EXPECT_EQ(sql.error().code, ErrorCode::kUnavailable);
@@ -123,11 +128,11 @@ TEST_F(LlmBackendTest, ServerErrorsAreUnavailable) {
 }
 
 TEST_F(LlmBackendTest, MalformedRepliesAndRepliesWithoutSqlAreErrors) {
-  stub_.queue({200, "", "{\"not\": \"a completion\"}"});
+  stub_.queue({200, "", "{\"not\": \"a completion\"}", std::chrono::milliseconds(0)});
   auto malformed = backend().write_sql("list the books", schema_, Dialect::kSqlite);
   ASSERT_FALSE(malformed.ok());
   EXPECT_EQ(malformed.error().code, ErrorCode::kUnavailable);
-  stub_.queue({200, "Sorry, I do not know."});
+  stub_.queue_content("Sorry, I do not know.");
   auto no_sql = backend().write_sql("list the books", schema_, Dialect::kSqlite);
   ASSERT_FALSE(no_sql.ok());
   EXPECT_EQ(no_sql.error().code, ErrorCode::kInvalidArgument);
@@ -160,8 +165,8 @@ TEST_F(LlmBackendTest, EngineAsksTheModelOnlyWhenTheRulesAbstainAndCorrectsOnce)
   EXPECT_TRUE(stub_.requests.empty());
 
   // The rules abstain; the model's first SQL fails on the database, the second works.
-  stub_.queue({200, "```sql\nSELECT title FROM books_that_do_not_exist\n```"});
-  stub_.queue({200, "```sql\nSELECT title FROM book WHERE page_count > 500\n```"});
+  stub_.queue_content("```sql\nSELECT title FROM books_that_do_not_exist\n```");
+  stub_.queue_content("```sql\nSELECT title FROM book WHERE page_count > 500\n```");
   auto answer = engine.query("which books would make a good doorstop", "library");
   ASSERT_TRUE(answer.ok()) << answer.error().message;
   EXPECT_EQ(answer->parsed.backend, "llm");
@@ -172,7 +177,7 @@ TEST_F(LlmBackendTest, EngineAsksTheModelOnlyWhenTheRulesAbstainAndCorrectsOnce)
   EXPECT_NE(correction[3]["content"].get<std::string>().find("books_that_do_not_exist"), std::string::npos);
 
   // A model that writes a DELETE is refused before anything runs.
-  stub_.queue({200, "```sql\nDELETE FROM book\n```"});
+  stub_.queue_content("```sql\nDELETE FROM book\n```");
   auto refused = engine.query("please tidy up the books table", "library");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kInvalidArgument);

@@ -1,0 +1,143 @@
+#include "nl2sql/linker.h"
+
+#include "nl2sql/text.h"
+#include "nl2sql/vocabulary.h"
+
+#include <algorithm>
+
+namespace chatdb::nl2sql {
+
+LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
+  LinkedQuestion a;
+  std::size_t i = 0;
+  while (i < tokens.size()) {
+    const Token& t = tokens[i];
+    if (t.kind == Token::Kind::kQuoted) {
+      LinkedItem it;
+      it.kind = LinkedItem::Kind::kValue;
+      it.word = lower(t.text);
+      it.raw = t.text;
+      it.quoted = true;
+      if (const auto* found = values_.find(t.text)) it.values = *found;
+      a.items.push_back(std::move(it));
+      ++i;
+      continue;
+    }
+    if (t.kind == Token::Kind::kSymbol) {
+      LinkedItem it;
+      it.kind = LinkedItem::Kind::kSymbol;
+      it.word = t.text;
+      it.raw = t.raw;
+      a.items.push_back(std::move(it));
+      ++i;
+      continue;
+    }
+    if (auto d = dates_.read(tokens, i)) {
+      LinkedItem it;
+      it.kind = LinkedItem::Kind::kDate;
+      it.date = d->first;
+      it.word = d->first.words;
+      a.items.push_back(std::move(it));
+      i += d->second;
+      continue;
+    }
+    if (auto linked = longest_match(tokens, i)) {
+      i += linked->second;
+      a.items.push_back(std::move(linked->first));
+      continue;
+    }
+    LinkedItem it;
+    it.kind = t.kind == Token::Kind::kNumber ? LinkedItem::Kind::kNumber : LinkedItem::Kind::kWord;
+    it.word = t.text;
+    it.raw = t.raw;
+    it.number = t.number;
+    // A verb that names a table ("ordered" -> orders) or a column ("bordering" -> border).
+    if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text)) {
+      for (const auto& s : verb_stems(t.text)) {
+        auto terms = lexicon_.lookup(s);
+        if (terms.empty() || terms.front().score < 0.9) continue;
+        it.kind = terms.front().is_table() ? LinkedItem::Kind::kTable : LinkedItem::Kind::kColumn;
+        it.verb = true;
+        for (const auto& term : terms) {
+          if (term.is_table() == terms.front().is_table()) it.terms.push_back(term);
+        }
+        break;
+      }
+    }
+    if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text) && !superlative_of(t.text) &&
+        Lexicon::dimension_of(t.text).empty() && t.text.size() > 1) {
+      a.unknown.push_back(t.text);
+    }
+    a.items.push_back(std::move(it));
+    ++i;
+  }
+  return a;
+}
+
+std::optional<std::pair<LinkedItem, std::size_t>> Linker::longest_match(const std::vector<Token>& tokens, std::size_t at) const {
+  std::size_t max_len = std::min<std::size_t>(values_.max_words(), tokens.size() - at);
+  for (std::size_t len = max_len; len >= 1; --len) {
+    std::vector<std::string> words;
+    std::vector<std::string> raws;
+    bool ok = true;
+    for (std::size_t k = at; k < at + len; ++k) {
+      const Token& t = tokens[k];
+      if (t.kind == Token::Kind::kQuoted || t.kind == Token::Kind::kSymbol) ok = false;
+      words.push_back(t.text);
+      raws.push_back(t.raw);
+    }
+    if (!ok) continue;
+    // A value must hold more than function words ("of the"); stored values such as "The
+    // Glass Orchard" may start with one.
+    bool stop_edge = len > 1 && std::all_of(words.begin(), words.end(), [](const std::string& w) { return is_stop(w); });
+    std::string phrase = join(words, " ");
+    bool single_keyword = len == 1 && (is_stop(phrase) || is_keyword(phrase) || superlative_of(phrase));
+    bool numeric = tokens[at].kind == Token::Kind::kNumber && len == 1;
+
+    std::vector<Term> terms;
+    if (!single_keyword && !numeric) terms = lexicon_.lookup(Lexicon::stem_phrase(words));
+    std::vector<ValueMatch> found;
+    if (!single_keyword && !numeric && !stop_edge && phrase.size() > 1) {
+      if (const auto* v = values_.find(phrase)) found = *v;
+    }
+    if (terms.empty() && found.empty()) continue;
+    LinkedItem it;
+    it.word = phrase;
+    it.raw = join(raws, " ");
+    // A single word that exactly names a table or column is read as that name; a longer
+    // phrase, or a weaker name match, is read as the stored value.
+    bool prefer_term = !terms.empty() && (found.empty() || (len == 1 && terms.front().score >= 0.9));
+    if (prefer_term) {
+      it.kind = terms.front().is_table() ? LinkedItem::Kind::kTable : LinkedItem::Kind::kColumn;
+      // Keep the candidates of the best kind only: tables or columns.
+      for (const auto& t : terms) {
+        if (t.is_table() == terms.front().is_table()) it.terms.push_back(t);
+      }
+    } else {
+      // "the ohio river": a name followed by the table it names a row of, even when the
+      // whole phrase is stored somewhere else too.
+      if (len >= 2) {
+        std::vector<std::string> head(words.begin(), words.end() - 1);
+        auto tail = lexicon_.lookup(stem(words.back()));
+        const auto* named = values_.find(join(head, " "));
+        if (!tail.empty() && tail.front().is_table() && named != nullptr) {
+          for (const auto& v : *named) {
+            if (v.table != tail.front().table) continue;
+            LinkedItem shorter;
+            shorter.kind = LinkedItem::Kind::kValue;
+            shorter.word = join(head, " ");
+            shorter.raw = join(std::vector<std::string>(raws.begin(), raws.end() - 1), " ");
+            shorter.values = *named;
+            return std::pair{std::move(shorter), len - 1};
+          }
+        }
+      }
+      it.kind = LinkedItem::Kind::kValue;
+      it.values = std::move(found);
+    }
+    return std::pair{std::move(it), len};
+  }
+  return std::nullopt;
+}
+
+}  // namespace chatdb::nl2sql
