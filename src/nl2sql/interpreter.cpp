@@ -245,7 +245,7 @@ class Interpreter {
     return msg + " (tables: " + join(names, ", ") + ")";
   }
 
-  enum class TableRole { kSubject, kAbsent, kHaving, kGroup, kMost, kContext };
+  enum class TableRole { kSubject, kAbsent, kHaving, kGroup, kMost };
 
   // Reads the words before the table at i to tell its role.
   TableRole role_of_table(long i) const {
@@ -631,8 +631,8 @@ class Interpreter {
       // "most expensive", "least populous": the adjective after most/least gives the dimension.
       long measure_from = i + 1;
       if (s.adjective.empty() && (w == "most" || w == "least") && i + 1 < size() && at(i + 1).kind == Kind::kWord &&
-          !Lexicon::dimension_of(stem_adjective(word(i + 1))).empty()) {
-        s.adjective = stem_adjective(word(i + 1));
+          !Lexicon::dimension_of(word(i + 1)).empty()) {
+        s.adjective = word(i + 1);
         at(i + 1).used = true;
         measure_from = i + 2;
       }
@@ -725,11 +725,6 @@ class Interpreter {
     return Status::success();
   }
 
-  static std::string stem_adjective(const std::string& w) {
-    // "populous" is its own dimension word; "expensive" too.
-    return w;
-  }
-
   std::string suggest_numeric() const {
     std::vector<std::string> out;
     for (const auto& c : subject_->columns) {
@@ -748,6 +743,7 @@ class Interpreter {
     for (long i = 0; i < size(); ++i) {
       LinkedItem& it = at(i);
       if (it.kind != Kind::kValue || it.used) continue;
+      if (read_text_search(i)) continue;
       // "seattle washington": a second value right after the first qualifies it, so it belongs
       // to another column than the first.
       std::set<std::string> exclude;
@@ -791,6 +787,37 @@ class Interpreter {
       plan_.conditions.push_back(c);
     }
     return Status::success();
+  }
+
+  // "products containing 'knife'": a quoted text that is not a whole stored value is searched
+  // for inside the column named before it, else inside the subject's name.
+  bool read_text_search(long i) {
+    LinkedItem& it = at(i);
+    std::string w = word(i - 1);
+    if (!it.quoted || !it.values.empty() ||
+        (w != "containing" && w != "contains" && w != "contain" && w != "like" && w != "matching" && w != "including")) {
+      return false;
+    }
+    std::optional<ColumnRef> column;
+    for (long k = i - 2; k >= 0 && k >= i - 4 && !column; --k) {
+      if (at(k).kind == Kind::kColumn) {
+        column = own_column(at(k));
+        if (column) at(k).used = true;
+      }
+    }
+    if (!column) {
+      auto names = schema_.name_columns(*subject_);
+      if (names.empty()) return false;
+      column = ColumnRef{subject_->name, names.front()->name};
+    }
+    Condition c;
+    c.kind = Condition::Kind::kLike;
+    c.column = *column;
+    c.values = {{Literal::Kind::kText, it.raw}};
+    c.negated = negated_before(i - 1);
+    plan_.conditions.push_back(c);
+    it.used = at(i - 1).used = true;
+    return true;
   }
 
   std::string suggest_value(const std::string& text) const {
@@ -851,8 +878,6 @@ class Interpreter {
     }
     if (it.values.empty()) return std::nullopt;
     bool after_preposition = is_location_preposition(word(i - 1)) || is_location_preposition(word(i - 2));
-    bool names_subject_row = word(i + 1).empty() && false;
-    (void)names_subject_row;
     struct Scored {
       const ValueMatch* match;
       double score;

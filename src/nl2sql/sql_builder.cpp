@@ -219,8 +219,16 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
         words = said(c.column) + (c.negated ? " is known" : " is missing");
         break;
       case Condition::Kind::kLike:
-        sql = "LOWER(" + col(c.column) + ")" + (c.negated ? " NOT LIKE " : " LIKE ") +
-              quote_literal("%" + lower(c.values.at(0).text) + "%");
+        {
+          // The user's % and _ are characters to find, not wildcards.
+          std::string pattern;
+          for (char ch : lower(c.values.at(0).text)) {
+            if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+            pattern += ch;
+          }
+          sql = "LOWER(" + col(c.column) + ")" + (c.negated ? " NOT LIKE " : " LIKE ") + quote_literal("%" + pattern + "%") +
+                " ESCAPE '\\'";
+        }
         words = said(c.column) + (c.negated ? " does not contain " : " contains ") + quote_literal(c.values.at(0).text);
         break;
       case Condition::Kind::kNotExists: {

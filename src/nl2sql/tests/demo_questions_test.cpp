@@ -187,6 +187,15 @@ TEST_F(DemoQuestions, ProjectsTheNameColumn) {
   EXPECT_EQ(answer->answer.tables, (std::vector<std::string>{"customers", "orders"}));
 }
 
+TEST_F(DemoQuestions, SearchesInsideText) {
+  expect_answer("products containing 'knife'", "SELECT name FROM products WHERE name LIKE '%knife%'", {"LIKE '%knife%'"});
+  expect_answer("customers whose email contains 'anna'", "SELECT name FROM customers WHERE email LIKE '%anna%'");
+  // The user's wildcards are escaped: nothing holds a literal '%'.
+  auto none = engine_->query("products containing '%'", "");
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_TRUE(none->rows.rows.empty()) << none->parsed.answer.sql;
+}
+
 TEST_F(DemoQuestions, AbstainsWithTheClosestName) {
   auto answer = engine_->parse("what is the revenue per region", "");
   ASSERT_FALSE(answer.ok());
