@@ -55,16 +55,16 @@ Job Job::from_row(const metadata::Row& r) {
   Job j;
   j.id = as_text(r[0]);
   j.seq = as_int(r[1]);
-  j.model_name = as_text(r[2]);
-  j.dataset_location = as_text(r[3]);
-  j.cpu_request = as_double(r[4]);
-  j.target = opt_text(r[5]);
-  j.task = as_text(r[6]);
-  j.algorithm = as_text(r[7]);
-  j.params = nlohmann::json::parse(as_text(r[8], "{}"), nullptr, false);
-  j.priority = as_int(r[9]);
-  j.max_retries = as_int(r[10]);
-  j.timeout_s = as_int(r[11]);
+  j.spec.model_name = as_text(r[2]);
+  j.spec.dataset_location = as_text(r[3]);
+  j.spec.cpu_request = as_double(r[4]);
+  j.spec.target = opt_text(r[5]);
+  j.spec.task = as_text(r[6]);
+  j.spec.algorithm = as_text(r[7]);
+  j.spec.params = nlohmann::json::parse(as_text(r[8], "{}"), nullptr, false);
+  j.spec.priority = as_int(r[9]);
+  j.spec.max_retries = as_int(r[10]);
+  j.spec.timeout_s = as_int(r[11]);
   j.status = as_text(r[12]);
   j.attempts = as_int(r[13]);
   j.progress = as_double(r[14]);
@@ -81,36 +81,29 @@ Job Job::from_row(const metadata::Row& r) {
 }
 
 nlohmann::json Job::to_json(std::optional<std::int64_t> queue_position) const {
-  nlohmann::json out = {{"id", id},
-                        {"model_name", model_name},
-                        {"dataset_location", dataset_location},
-                        {"cpu_request", cpu_request},
-                        {"target", or_null(target)},
-                        {"task", task},
-                        {"algorithm", algorithm},
-                        {"params", params},
-                        {"priority", priority},
-                        {"max_retries", max_retries},
-                        {"timeout_s", timeout_s},
-                        {"status", status},
-                        {"queue_position", or_null(queue_position)},
-                        {"progress", progress},
-                        {"attempts", attempts},
-                        {"error", or_null(error)},
-                        {"model_version", or_null(model_version)},
-                        {"metrics", metrics},
-                        {"submitted_at", iso(submitted_at)},
-                        {"started_at", iso(started_at)},
-                        {"finished_at", iso(finished_at)}};
+  nlohmann::json out = spec.to_json();
+  out.update({{"id", id},
+              {"status", status},
+              {"queue_position", or_null(queue_position)},
+              {"progress", progress},
+              {"attempts", attempts},
+              {"error", or_null(error)},
+              {"model_version", or_null(model_version)},
+              {"metrics", metrics},
+              {"submitted_at", iso(submitted_at)},
+              {"started_at", iso(started_at)},
+              {"finished_at", iso(finished_at)}});
   if (status == status::kQueued && not_before > submitted_at) out["retry_at"] = iso(not_before);
   return out;
 }
 
 nlohmann::json Job::training_message() const {
-  return {{"job_id", id},       {"attempt", attempts},         {"model_name", model_name},
-          {"dataset_location", dataset_location},               {"target", or_null(target)},
-          {"task", task},       {"algorithm", algorithm},      {"params", params},
-          {"cpu_request", cpu_request},                          {"timeout_s", timeout_s}};
+  nlohmann::json out = spec.to_json();
+  out.erase("priority");
+  out.erase("max_retries");
+  out["job_id"] = id;
+  out["attempt"] = attempts;
+  return out;
 }
 
 }  // namespace chatdb::orchestrator

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "metadata/metadata_store.h"
+#include "orchestrator/job_request.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,20 +23,11 @@ bool is_terminal(const std::string& s);
 bool is_known(const std::string& s);
 }  // namespace status
 
-/// A training job as stored.
+/// A training job as stored: what was asked for, and where it stands.
 struct Job {
   std::string id;
   std::int64_t seq = 0;
-  std::string model_name;
-  std::string dataset_location;
-  double cpu_request = 1;
-  std::optional<std::string> target;
-  std::string task = "auto";
-  std::string algorithm = "xgboost";
-  nlohmann::json params = nlohmann::json::object();
-  std::int64_t priority = 0;
-  std::int64_t max_retries = 2;
-  std::int64_t timeout_s = 3600;
+  JobRequest spec;
   std::string status = status::kQueued;
   std::int64_t attempts = 0;
   double progress = 0;

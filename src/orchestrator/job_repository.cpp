@@ -23,7 +23,7 @@ Result<std::optional<std::int64_t>> position(Transaction& tx, const Job& job) {
   if (job.status != status::kQueued) return std::optional<std::int64_t>{};
   auto r = tx.query(
       "SELECT COUNT(*) FROM training_jobs WHERE status = 'queued' AND (priority > $1 OR (priority = $1 AND seq < $2))",
-      {job.priority, job.seq});
+      {job.spec.priority, job.seq});
   if (!r.ok()) return r.error();
   return std::optional<std::int64_t>{metadata::as_int(r->rows[0][0]) + 1};
 }
@@ -179,8 +179,8 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
     if (!queued.ok()) return queued.error();
     for (const auto& row : queued->rows) {
       Job job = Job::from_row(row);
-      if (used + job.cpu_request > capacity + 1e-9) break;
-      used += job.cpu_request;
+      if (used + job.spec.cpu_request > capacity + 1e-9) break;
+      used += job.spec.cpu_request;
       job.status = status::kRunning;
       job.attempts += 1;
       if (!job.started_at) job.started_at = now;
@@ -201,7 +201,7 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
 
 Status JobRepository::fail_or_retry(Transaction& tx, const Job& job, const std::string& error, bool retryable,
                                     std::int64_t now, std::optional<Finished>& finished) {
-  if (retryable && job.attempts <= job.max_retries) {
+  if (retryable && job.attempts <= job.spec.max_retries) {
     std::int64_t backoff = policy_.retry_base_ms << std::min<std::int64_t>(job.attempts - 1, 20);
     backoff = std::min(backoff, policy_.retry_max_ms);
     auto r = tx.execute(
@@ -261,8 +261,8 @@ Result<std::vector<Finished>> JobRepository::reap() {
     for (const auto& row : running->rows) {
       Job job = Job::from_row(row);
       std::optional<Finished> finished;
-      if (job.started_at && now - *job.started_at > job.timeout_s * 1000) {
-        Status s = fail_or_retry(tx, job, "timed out after " + std::to_string(job.timeout_s) + " s", false, now, finished);
+      if (job.started_at && now - *job.started_at > job.spec.timeout_s * 1000) {
+        Status s = fail_or_retry(tx, job, "timed out after " + std::to_string(job.spec.timeout_s) + " s", false, now, finished);
         if (!s.ok()) return s;
       } else if (job.lease_expires_at && now > *job.lease_expires_at) {
         Status s = fail_or_retry(tx, job, "the engine stopped reporting (lease expired)", true, now, finished);

@@ -112,13 +112,17 @@ Result<JobRequest> JobRequest::parse(const nlohmann::json& body, double max_cpu)
   return r;
 }
 
-std::string JobRequest::canonical() const {
-  nlohmann::json j = {{"model_name", model_name}, {"dataset_location", dataset_location},
-                      {"cpu_request", cpu_request}, {"target", target ? nlohmann::json(*target) : nlohmann::json()},
-                      {"task", task},             {"algorithm", algorithm},
-                      {"params", params},         {"priority", priority},
-                      {"max_retries", max_retries}, {"timeout_s", timeout_s}};
-  return j.dump();
+nlohmann::json JobRequest::to_json() const {
+  return {{"model_name", model_name},
+          {"dataset_location", dataset_location},
+          {"cpu_request", cpu_request},
+          {"target", target ? nlohmann::json(*target) : nlohmann::json()},
+          {"task", task},
+          {"algorithm", algorithm},
+          {"params", params},
+          {"priority", priority},
+          {"max_retries", max_retries},
+          {"timeout_s", timeout_s}};
 }
 
 }  // namespace chatdb::orchestrator

@@ -9,7 +9,7 @@
 
 namespace chatdb::orchestrator {
 
-/// A validated POST /jobs body.
+/// A validated POST /jobs body: what a job asks for.
 struct JobRequest {
   std::string model_name;
   std::string dataset_location;
@@ -26,8 +26,10 @@ struct JobRequest {
   /// orchestrator's capacity: a job that could never be admitted is refused at once. Every
   /// error names the field and what it accepts.
   static Result<JobRequest> parse(const nlohmann::json& body, double max_cpu);
+  /// Every field, as the API shows it.
+  nlohmann::json to_json() const;
   /// The request in canonical form: two equal requests give equal text (for Idempotency-Key).
-  std::string canonical() const;
+  std::string canonical() const { return to_json().dump(); }
 };
 
 }  // namespace chatdb::orchestrator

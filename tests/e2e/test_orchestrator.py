@@ -80,9 +80,21 @@ def test_list_filters_by_model_and_status_and_pages(up):
     assert requests.get(base + "/jobs?limit=0").status_code == 400
 
 
-def test_cancel_then_cancel_again_conflicts(up):
-    job = submit(up, job_body()).json()
+@pytest.fixture
+def blocker(up):
+    """A long training job that takes the whole CPU capacity, so that new jobs stay queued."""
     base = up.urls["training-orchestrator"]
+    capacity = requests.get(base + "/").json()["cpu_capacity"]
+    job = submit(up, {"model_name": "blocker", "dataset_location": "file://demo/churn.csv", "cpu_request": capacity,
+                      "priority": 1000, "params": {"num_rounds": 5000}}).json()
+    yield job
+    requests.post(base + f"/jobs/{job['id']}/cancel")
+
+
+def test_cancel_queued_then_cancel_again_conflicts(up, blocker):
+    base = up.urls["training-orchestrator"]
+    job = submit(up, job_body()).json()
+    assert requests.get(base + f"/jobs/{job['id']}").json()["status"] == "queued"
     r = requests.post(base + f"/jobs/{job['id']}/cancel")
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     again = requests.post(base + f"/jobs/{job['id']}/cancel")
@@ -91,7 +103,13 @@ def test_cancel_then_cancel_again_conflicts(up):
     assert requests.get(base + "/jobs/does-not-exist").status_code == 404
 
 
-def test_job_metrics_move(up):
+def test_cancel_running_job(up, blocker):
+    base = up.urls["training-orchestrator"]
+    r = requests.post(base + f"/jobs/{blocker['id']}/cancel")
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+
+
+def test_job_metrics_move(up, blocker):
     base = up.urls["training-orchestrator"]
 
     def value(name):
