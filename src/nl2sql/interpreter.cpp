@@ -744,6 +744,14 @@ class Interpreter {
       LinkedItem& it = at(i);
       if (it.kind != Kind::kValue || it.used) continue;
       if (read_text_search(i)) continue;
+      // "states in the usa" when every row says usa: a filter that keeps everything is no filter.
+      if (!it.values.empty() && std::all_of(it.values.begin(), it.values.end(), [&](const ValueMatch& v) {
+            const Table* t = schema_.table(v.table);
+            return t != nullptr && t->row_count > 0 && v.rows == t->row_count;
+          })) {
+        it.used = true;
+        continue;
+      }
       // "seattle washington": a second value right after the first qualifies it, so it belongs
       // to another column than the first.
       std::set<std::string> exclude;

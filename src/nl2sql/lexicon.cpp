@@ -91,8 +91,8 @@ std::vector<std::string> Lexicon::synonyms(const std::string& word) {
 
 const std::vector<std::string>& Lexicon::dimension_of(const std::string& adjective) {
   static const std::map<std::string, std::vector<std::string>> kDimensions = {
-      {"big", {"area", "size", "population", "capacity", "amount", "total"}},
-      {"large", {"area", "size", "population", "capacity", "amount", "total"}},
+      {"big", {"area", "size", "population", "capacity", "amount", "total", "length"}},
+      {"large", {"area", "size", "population", "capacity", "amount", "total", "length"}},
       {"small", {"area", "size", "population", "capacity", "amount", "total"}},
       {"huge", {"area", "size", "population", "capacity"}},
       {"tiny", {"area", "size", "population", "capacity"}},
