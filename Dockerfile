@@ -66,7 +66,7 @@ FROM runtime AS integration-tests
 USER root
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      python3 python3-pytest python3-requests python3-xgboost python3-sklearn python3-yaml \
+      python3 python3-pytest python3-requests python3-xgboost python3-sklearn python3-yaml python3-confluent-kafka \
  && rm -rf /var/lib/apt/lists/*
 COPY tests /opt/chatdb/tests
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 PYTHON ?= /usr/bin/python3
 JOBS ?= 2
 
-.PHONY: all deps build run test test-unit test-e2e bench clean
+.PHONY: all deps build run test test-unit test-e2e test-integration-local test-load test-robustness bench clean
 
 all: build
 
@@ -19,7 +19,7 @@ run: build
 	$(BUILD_DIR)/chatdb up
 
 test: build
-	$(MAKE) --no-print-directory test-unit test-e2e test-k8s
+	$(MAKE) --no-print-directory test-unit test-e2e test-k8s test-integration-local
 
 test-unit:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
@@ -27,8 +27,26 @@ test-unit:
 test-e2e:
 	CHATDB_BIN=$(abspath $(BUILD_DIR))/chatdb $(PYTHON) -m pytest -q tests/e2e
 
+# The integration suite (tests/integration) against `chatdb up` (started by its conftest), then
+# against the distributed topology on this machine (scripts/local-cluster.sh); and the
+# robustness tools' own tests (fault proxy, backup/restore, report).
+INTEGRATION_URL_VARS = TRAINING_ORCHESTRATOR_URL TEST_SERVICE_URL QUERY_PARSER_URL ML_ENGINE_URL MODEL_REGISTRY_URL
+test-integration-local:
+	env $(addprefix -u ,$(INTEGRATION_URL_VARS)) CHATDB_BIN=$(abspath $(BUILD_DIR))/chatdb $(PYTHON) -m pytest -q tests/integration
+	CHATDB_BIN=$(abspath $(BUILD_DIR))/chatdb scripts/with-local-cluster.sh $(PYTHON) -m pytest -q tests/integration
+	$(PYTHON) -m pytest -q tests/robustness/test_tools.py
+
+# Locust headless for LOAD_DURATION (60) s against a local cluster: reports/load-test.{html,json}.
+test-load:
+	scripts/load-test.sh
+
+# Chaos and robustness experiments on a local cluster: reports/robustness-test-results.html,
+# metrics/robustness-metrics.json.
+test-robustness:
+	scripts/test-robustness.sh
+
 # Kubernetes (Minikube): offline checks of the manifests, and the deployment guide's commands.
-.PHONY: test-k8s build-all deploy-all status test-integration test-load cleanup
+.PHONY: test-k8s build-all deploy-all status test-integration k8s-test-load cleanup
 
 test-k8s:
 	$(PYTHON) -m pytest -q tests/k8s
@@ -42,10 +60,10 @@ deploy-all:
 status:
 	kubectl get deployments,statefulsets,daemonsets,jobs,pods,services,ingresses,hpa,pdb -A -l app.kubernetes.io/part-of=chatdb
 
-test-integration:
+test-integration:  # in the cluster (Job integration-tests); test-integration-local runs the same suite here
 	scripts/k8s-test.sh integration
 
-test-load:
+k8s-test-load:
 	scripts/k8s-test.sh load
 
 cleanup:

@@ -12,7 +12,8 @@ packages=(
   libcurl4-openssl-dev libssl-dev libxgboost-dev libpg-query-dev
   # tests and benchmarks
   googletest libgtest-dev libbenchmark-dev python3 python3-pytest python3-requests
-  python3-xgboost python3-sklearn python3-yaml python3-locust prometheus wrk postgresql shellcheck
+  python3-xgboost python3-sklearn python3-yaml python3-locust python3-confluent-kafka prometheus wrk postgresql
+  shellcheck
 )
 
 missing=()
