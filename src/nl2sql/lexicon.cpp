@@ -260,10 +260,4 @@ std::vector<Term> Lexicon::lookup(const std::string& stemmed_phrase) const {
   return it == terms_.end() ? std::vector<Term>{} : it->second;
 }
 
-std::vector<std::string> Lexicon::phrases() const {
-  std::vector<std::string> out;
-  for (const auto& [p, _] : terms_) out.push_back(p);
-  return out;
-}
-
 }  // namespace chatdb::nl2sql

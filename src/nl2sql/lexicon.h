@@ -32,8 +32,6 @@ class Lexicon {
 
   /// Terms named by a phrase of stemmed words ("unit price"); best score first; empty if none.
   std::vector<Term> lookup(const std::string& stemmed_phrase) const;
-  /// Every phrase this lexicon knows (for "closest" suggestions).
-  std::vector<std::string> phrases() const;
 
   /// The stems of the whole phrase, word by word: "Order Items" -> "order item".
   static std::string stem_phrase(const std::vector<std::string>& words);

@@ -32,7 +32,6 @@ ValueIndex ValueIndex::build(DataSource& source, const Schema& schema, Options o
                         quote_identifier(column.name);
       auto rows = source.execute(sql, ExecOptions{options.max_distinct, std::chrono::milliseconds(5000)});
       if (!rows || rows->truncated) continue;
-      index.indexed_columns_[table.name + "." + column.name] = rows->rows.size();
       for (const auto& row : rows->rows) {
         if (!row[0].is_string()) continue;
         std::string value = row[0].get<std::string>();
@@ -66,10 +65,6 @@ std::vector<ValueMatch> ValueIndex::closest(const std::string& text, std::size_t
   std::vector<ValueMatch> out;
   for (std::size_t i = 0; i < scored.size() && i < limit; ++i) out.push_back(*scored[i].second);
   return out;
-}
-
-bool ValueIndex::indexed(const std::string& table, const std::string& column) const {
-  return indexed_columns_.count(table + "." + column) > 0;
 }
 
 }  // namespace chatdb::nl2sql

@@ -41,8 +41,6 @@ class ValueIndex {
   const std::vector<ValueMatch>* find(const std::string& text) const;
   /// Up to `limit` stored values nearest to `text` by edit distance, for suggestions.
   std::vector<ValueMatch> closest(const std::string& text, std::size_t limit) const;
-  /// Whether a column was indexed (it has few enough distinct values).
-  bool indexed(const std::string& table, const std::string& column) const;
   std::size_t max_words() const { return max_words_; }
   std::size_t size() const { return values_.size(); }
 
@@ -51,7 +49,6 @@ class ValueIndex {
 
  private:
   std::map<std::string, std::vector<ValueMatch>> values_;
-  std::map<std::string, std::size_t> indexed_columns_;  // "table.column" -> distinct values
   std::size_t max_words_ = 6;
 };
 
