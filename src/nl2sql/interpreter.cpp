@@ -44,6 +44,11 @@ class Interpreter {
       if (it.kind == Kind::kWord && !it.used && !is_stop(it.word) && !Lexicon::dimension_of(it.word).empty()) {
         doubt(0.6, "'" + it.word + "' is not understood here");
       }
+      if (it.kind == Kind::kNumber && !it.used) doubt(0.5, "could not tell what " + it.raw + " refers to");
+      if (it.kind == Kind::kWord && !it.used && (it.word == "average" || it.word == "avg" || it.word == "mean" ||
+                                                 it.word == "sum" || it.word == "maximum" || it.word == "minimum")) {
+        doubt(0.5, "could not tell what '" + it.word + "' applies to");
+      }
       if (it.kind == Kind::kWord && !it.used && (is_negation(it.word) || is_absence(it.word)) && it.word != "but") {
         doubt(0.5, "could not tell what '" + it.word + "' negates");
       }
@@ -657,6 +662,17 @@ class Interpreter {
           if (t != nullptr && t != subject_ && distance(subject_->name, t->name)) {
             counted = t;
             it.used = true;
+          } else if (t == subject_ && subject_at_ < 0) {
+            // "which country has the most customers": the subject's rows counted per column.
+            for (long k = 0; k < i && !counted; ++k) {
+              if (at(k).kind != Kind::kColumn || at(k).used) continue;
+              auto g = own_column(at(k));
+              if (!g || g->table != subject_->name) continue;
+              plan_.group_by = {*g};
+              group_outputs_ = {*g};
+              counted = subject_;
+              at(k).used = it.used = true;
+            }
           }
           break;
         }
@@ -681,16 +697,18 @@ class Interpreter {
         break;
       }
       if (!column && !counted && !s.adjective.empty()) {
-        bool temporal = s.adjective == "old" || s.adjective == "new";
+        bool temporal = s.adjective == "old" || s.adjective == "new" || s.adjective == "recent" ||
+                        s.adjective == "early" || s.adjective == "late";
         column = column_for_dimension(Lexicon::dimension_of(s.adjective), temporal);
         if (column && column->table != subject_->name) {
           doubt(0.6, "'" + w + "' read as " + column->table + "." + column->column + ", a column of another table");
         }
         if (column && temporal) {
           const Column* c = schema_.table(column->table)->column(column->column);
-          // The oldest has the earliest date but the greatest age.
-          if (c->temporal() || lower(c->name).find("year") != std::string::npos) s.descending = s.adjective == "new";
-          else s.descending = s.adjective == "old";
+          // "Most" of an adjective: the newest has the latest date, the oldest the greatest age.
+          bool newish = s.adjective == "new" || s.adjective == "recent" || s.adjective == "late";
+          bool by_date = c->temporal() || lower(c->name).find("year") != std::string::npos;
+          s.descending = by_date == newish ? s.descending : !s.descending;
         }
       }
       if (!column && !counted) {
@@ -1149,6 +1167,7 @@ class Interpreter {
       for (long k = i - 1; k >= 0 && k >= i - 3; --k) {
         if (auto a = aggregate_word(k)) {
           agg = *a;
+          at(k).used = true;
           break;
         }
         if (at(k).kind != Kind::kWord || (word(k) != "of" && word(k) != "the" && word(k) != "all")) break;
@@ -1186,7 +1205,9 @@ class Interpreter {
     if (order_count_of_ != nullptr || (superlative_ && (!plan_.group_by.empty() || order_needs_aggregate()))) {
       Ordering o;
       o.descending = superlative_->descending;
-      if (order_count_of_ != nullptr) {
+      if (order_count_of_ == subject_) {
+        o.aggregate = Aggregate::kCount;  // COUNT(*) of the subject's rows per group
+      } else if (order_count_of_ != nullptr) {
         const Column* child_key = order_count_of_->primary_key();
         o.aggregate = Aggregate::kCount;
         if (child_key) o.column = ColumnRef{order_count_of_->name, child_key->name};
@@ -1414,9 +1435,12 @@ class Interpreter {
     return path && std::any_of(path->begin(), path->end(), [](const JoinStep& s) { return s.fans_out(); });
   }
 
-  Aggregate ordering_aggregate() const {
+  Aggregate ordering_aggregate() {
     for (long i = 0; i < size(); ++i) {
-      if (auto a = aggregate_word(i)) return *a;
+      if (auto a = aggregate_word(i)) {
+        at(i).used = true;
+        return *a;
+      }
     }
     return order_needs_aggregate() || !plan_.group_by.empty() ? Aggregate::kSum : Aggregate::kNone;
   }

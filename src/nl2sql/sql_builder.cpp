@@ -290,6 +290,9 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     sql += " ORDER BY " + e + (o.descending ? " DESC" : " ASC");
     // Ties come out in the same order every time.
     if (!plan.group_by.empty()) sql += ", " + col(plan.group_by.front());
+    else if (key != nullptr && !(o.column && o.column->table == subject->name && o.column->column == key->name)) {
+      sql += ", " + col({subject->name, key->name});
+    }
     order_words = ", ordered by " + (o.column ? expression_words(o.aggregate, o.column) : "the number of rows") +
                   (o.descending ? " from highest to lowest" : " from lowest to highest");
   }

@@ -33,7 +33,7 @@ def test_query_returns_rows(up):
     assert body["row_count"] == 3 and len(body["rows"]) == 3
     assert body["truncated"] is False
     assert body["elapsed_ms"] >= 0
-    assert "ORDER BY unit_price DESC LIMIT 3" in body["sql"]
+    assert "ORDER BY unit_price DESC, id LIMIT 3" in body["sql"]
 
 
 def test_databases_and_schema(up):

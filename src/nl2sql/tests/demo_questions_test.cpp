@@ -90,11 +90,28 @@ TEST_F(DemoQuestions, GroupsPerAndBy) {
 }
 
 TEST_F(DemoQuestions, TopNAndSuperlatives) {
-  expect_answer("top 3 most expensive products", "SELECT name FROM products ORDER BY unit_price DESC LIMIT 3", {"LIMIT 3"});
+  expect_answer("top 3 most expensive products", "SELECT name FROM products ORDER BY unit_price DESC, id LIMIT 3", {"LIMIT 3"});
   expect_answer("what is the cheapest product",
                 "SELECT name FROM products WHERE unit_price = (SELECT MIN(unit_price) FROM products)");
   expect_answer("which product has the highest unit price",
                 "SELECT name FROM products WHERE unit_price = (SELECT MAX(unit_price) FROM products)");
+}
+
+TEST_F(DemoQuestions, RecentAndMostPerColumn) {
+  expect_answer("list the 10 most recent orders", "SELECT * FROM orders ORDER BY order_date DESC, id LIMIT 10",
+                {"ORDER BY order_date DESC, id LIMIT 10"});
+  expect_answer("which country has the most customers",
+                "SELECT country, COUNT(*) FROM customers GROUP BY country ORDER BY COUNT(*) DESC, country LIMIT 1",
+                {"GROUP BY country"});
+}
+
+TEST_F(DemoQuestions, AbstainsOnWordsNoRuleUsed) {
+  // A number, an aggregate or a negation that no rule read means the question was not understood.
+  for (const std::string q : {"products with stock quantity of 0", "what is the average number of items per order",
+                              "which states border no other states"}) {
+    auto answer = engine_->parse(q, "");
+    EXPECT_FALSE(answer.ok()) << q << " -> " << (answer.ok() ? answer->answer.sql : "");
+  }
 }
 
 TEST_F(DemoQuestions, MostAndFewestRelatedRows) {

@@ -73,7 +73,7 @@ TEST_F(LibraryQuestions, GroupsAndHaving) {
 
 TEST_F(LibraryQuestions, SuperlativesAndTopN) {
   expect_answer("what is the longest book", "SELECT title FROM book WHERE page_count = (SELECT MAX(page_count) FROM book)");
-  expect_answer("top 3 longest books", "SELECT title FROM book ORDER BY page_count DESC LIMIT 3", {"LIMIT 3"});
+  expect_answer("top 3 longest books", "SELECT title FROM book ORDER BY page_count DESC, isbn LIMIT 3", {"LIMIT 3"});
   expect_answer("which author has the most books",
                 "SELECT a.full_name, COUNT(b.isbn) FROM author a JOIN book b ON b.author_id = a.author_id "
                 "GROUP BY a.author_id ORDER BY COUNT(b.isbn) DESC, a.author_id LIMIT 1");
