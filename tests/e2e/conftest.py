@@ -1,10 +1,9 @@
 """Starts the real chatdb binary on free ports and stops it afterwards."""
 import os
-import random
-import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -121,59 +120,23 @@ def start(tmp_path):
         r.stop()
 
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CLUSTER_SCRIPT = os.path.join(ROOT, "scripts", "local-cluster.sh")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from local_cluster import SCRIPT as CLUSTER_SCRIPT, LocalCluster, free_base  # noqa: E402
 
 
-def port_free(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-def free_base():
-    """A base port for scripts/local-cluster.sh whose every port is free."""
-    for _ in range(100):
-        base = random.randrange(20000, 38000, 10)
-        if all(port_free(p) for p in [base + i for i in range(5)] + [base + 1432, base + 1092, base + 1900]):
-            return base
-    raise RuntimeError("no free port range")
-
-
-def remove_postgres_data(env):
-    path_file = os.path.join(env["CHATDB_CLUSTER_DIR"], "pg.path")
-    if os.path.exists(path_file):
-        shutil.rmtree(open(path_file).read().strip(), ignore_errors=True)
-
-
-class Cluster:
-    """A running scripts/local-cluster.sh topology: its environment and its parts."""
-
-    def __init__(self, env):
-        self.env = env
-        out = subprocess.run([CLUSTER_SCRIPT, "env"], env=env, capture_output=True, text=True).stdout
-        self.values = dict(line.split("=", 1) for line in out.splitlines())
+class Cluster(LocalCluster):
+    """A LocalCluster with the shell script's part commands, for outage tests."""
 
     def run(self, *args, timeout=120):
-        r = subprocess.run([CLUSTER_SCRIPT, *args], env=self.env, capture_output=True, text=True, timeout=timeout)
+        r = subprocess.run([CLUSTER_SCRIPT, *args], env=self.script_env, capture_output=True, text=True, timeout=timeout)
         assert r.returncode == 0, r.stdout + r.stderr
         return r
-
-    def url(self, service):
-        return self.values[service.upper().replace("-", "_") + "_URL"]
 
 
 @pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    env = dict(os.environ, CHATDB_CLUSTER_DIR=str(tmp_path_factory.mktemp("cluster")),
-               CHATDB_CLUSTER_PORT_BASE=str(free_base()), CHATDB_CPU_CAPACITY="2")
-    up = subprocess.run([CLUSTER_SCRIPT, "up"], env=env, capture_output=True, text=True, timeout=120)
+    running = Cluster(str(tmp_path_factory.mktemp("cluster")))
     try:
-        assert up.returncode == 0, up.stdout + up.stderr
-        yield Cluster(env)
+        yield running.up()
     finally:
-        subprocess.run([CLUSTER_SCRIPT, "down"], env=env, capture_output=True, text=True, timeout=60)
-        remove_postgres_data(env)
+        running.down()

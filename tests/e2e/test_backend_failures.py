@@ -32,7 +32,7 @@ def job(model="outage"):
 
 
 def pid_of(cluster, service):
-    return int(open(os.path.join(cluster.env["CHATDB_CLUSTER_DIR"], "pids", service)).read())
+    return int(open(os.path.join(cluster.dir, "pids", service)).read())
 
 
 def test_postgres_outage_gives_503_with_retry_after_and_recovers_without_restart(cluster):

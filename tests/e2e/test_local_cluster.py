@@ -8,11 +8,11 @@ import time
 import pytest
 import requests
 
-from conftest import CLUSTER_SCRIPT as SCRIPT, free_base, remove_postgres_data
+from conftest import CLUSTER_SCRIPT as SCRIPT, LocalCluster
 
 
 def test_every_service_is_ready_in_the_distributed_topology(cluster):
-    values = cluster.values
+    values = cluster.env
     for var in ("TRAINING_ORCHESTRATOR_URL", "QUERY_PARSER_URL", "ML_ENGINE_URL", "MODEL_REGISTRY_URL", "TEST_SERVICE_URL"):
         # test-service reports its last probe round (every 5 s): give it one round to catch up
         # after the outage tests that may have run before this one.
@@ -26,8 +26,8 @@ def test_every_service_is_ready_in_the_distributed_topology(cluster):
 
 
 def test_services_run_as_separate_processes_on_real_backends(cluster):
-    env, values = cluster.env, cluster.values
-    pids_dir = os.path.join(env["CHATDB_CLUSTER_DIR"], "pids")
+    env, values = cluster.script_env, cluster.env
+    pids_dir = os.path.join(cluster.dir, "pids")
     pids = {name: int(open(os.path.join(pids_dir, name)).read()) for name in os.listdir(pids_dir)}
     services = {"training-orchestrator", "test-service", "query-parser", "ml-engine", "model-registry"}
     assert services <= set(pids)
@@ -39,18 +39,17 @@ def test_services_run_as_separate_processes_on_real_backends(cluster):
 
 
 def test_down_stops_exactly_what_up_started(tmp_path):
-    env = dict(os.environ, CHATDB_CLUSTER_DIR=str(tmp_path / "c"), CHATDB_CLUSTER_PORT_BASE=str(free_base()))
+    other = LocalCluster(str(tmp_path / "c"))
     bystander = subprocess.Popen(["sleep", "60"])
     try:
-        assert subprocess.run([SCRIPT, "up"], env=env, capture_output=True, timeout=120).returncode == 0
-        pids_dir = tmp_path / "c" / "pids"
-        pids = [int(p.read_text()) for p in pids_dir.iterdir()]
-        assert subprocess.run([SCRIPT, "down"], env=env, capture_output=True, timeout=60).returncode == 0
+        other.up()
+        pids = [int(p.read_text()) for p in (tmp_path / "c" / "pids").iterdir()]
+        assert subprocess.run([SCRIPT, "down"], env=other.script_env, capture_output=True, timeout=60).returncode == 0
         for pid in pids:
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
         assert bystander.poll() is None, "down stopped a process it did not start"
-        assert subprocess.run([SCRIPT, "status"], env=env, capture_output=True).returncode != 0
+        assert subprocess.run([SCRIPT, "status"], env=other.script_env, capture_output=True).returncode != 0
     finally:
         bystander.kill()
-        remove_postgres_data(env)
+        other.down()

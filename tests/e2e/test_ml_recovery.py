@@ -20,7 +20,7 @@ def write_dataset(path, rows=60000, features=12):
 
 
 def test_killed_engine_mid_job_finishes_the_job_once_with_one_version(cluster):
-    data_dir = cluster.values["CHATDB_DATA_DIR"]
+    data_dir = cluster.env["CHATDB_DATA_DIR"]
     write_dataset(os.path.join(data_dir, "datasets", "recovery", "slow.csv"))
     orchestrator, registry = cluster.url("training-orchestrator"), cluster.url("model-registry")
     model = f"recovery-{int(time.time())}"
@@ -38,7 +38,7 @@ def test_killed_engine_mid_job_finishes_the_job_once_with_one_version(cluster):
     else:
         raise AssertionError("the job never made progress")
 
-    pid_file = os.path.join(cluster.env["CHATDB_CLUSTER_DIR"], "pids", "ml-engine")
+    pid_file = os.path.join(cluster.dir, "pids", "ml-engine")
     os.kill(int(open(pid_file).read()), signal.SIGKILL)
     cluster.run("start", "ml-engine")
 
