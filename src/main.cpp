@@ -124,7 +124,8 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
     options.orchestrator_url = config.training_orchestrator_url;
     options.registry_url = config.model_registry_url;
     options.datasets = {config.dataset_root, config.s3_endpoint, config.aws_access_key_id, config.aws_secret_access_key, {}};
-    auto client = std::make_shared<http::Client>(http::ClientOptions{std::chrono::seconds(2), std::chrono::seconds(120)});
+    // Short calls fail fast and a failing peer opens its circuit; artifact transfers ask for longer.
+    auto client = std::make_shared<http::Client>(http::ClientOptions{std::chrono::seconds(2), std::chrono::seconds(5)});
     return std::make_shared<ml_engine::MlEngine>(options, backends.bus, client);
   }
   if (name == model_registry::ModelRegistry::kName) {

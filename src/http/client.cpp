@@ -1,16 +1,17 @@
 #include "http/client.h"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
 #include <cctype>
 #include <map>
 #include <mutex>
 #include <optional>
+
+#include "http/circuit_breaker.h"
 
 namespace chatdb::http {
 namespace {
@@ -26,7 +27,8 @@ struct Url {
 
 Result<Url> parse_url(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
-  if (url.substr(0, kScheme.size()) != kScheme) return Error::invalid("only http:// URLs are supported: " + std::string(url));
+  if (url.substr(0, kScheme.size()) != kScheme)
+    return Error::invalid("only http:// URLs are supported: " + std::string(url));
   url.remove_prefix(kScheme.size());
   auto slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
@@ -66,7 +68,10 @@ std::string ClientResponse::header(std::string_view name) const {
 }
 
 struct Client::Impl {
+  explicit Impl(ClientOptions o) : options(o), breaker(o.breaker_failures, o.breaker_open_for) {}
+
   ClientOptions options;
+  CircuitBreaker breaker;
   std::mutex mutex;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
 
@@ -103,9 +108,9 @@ struct Client::Impl {
   // Returns the response, or an error and whether the request may safely be re-sent (nothing
   // of a response was received on a reused connection).
   Result<ClientResponse> exchange(Connection& c, const Url& url, bhttp::request<bhttp::string_body>& req,
-                                  bool& retry_safe, bool& keep) {
+                                  std::chrono::milliseconds timeout, bool& retry_safe, bool& keep) {
     beast::error_code ec;
-    c.stream.expires_after(options.request_timeout);
+    c.stream.expires_after(timeout);
     bhttp::async_write(c.stream, req, [&ec](beast::error_code e, std::size_t) { ec = e; });
     c.ioc.run();
     c.ioc.restart();
@@ -136,47 +141,62 @@ struct Client::Impl {
     if (ec == beast::error::timeout) return Error::timeout("request to " + where + " timed out");
     return Error::unavailable("request to " + where + " failed: " + ec.message());
   }
+  Result<ClientResponse> send(std::string_view method, const Url& url_parts, const std::string& key, std::string body,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              std::chrono::milliseconds timeout) {
+    const Url* url = &url_parts;
+
+    bhttp::request<bhttp::string_body> req;
+    req.method_string(std::string(method));
+    req.target(url->target);
+    req.version(11);
+    req.set(bhttp::field::host, key);
+    req.set(bhttp::field::user_agent, "chatdb");
+    for (const auto& [k, v] : headers) req.set(k, v);
+    if (!body.empty() && req[bhttp::field::content_type].empty())
+      req.set(bhttp::field::content_type, "application/json");
+    req.body() = std::move(body);
+    req.keep_alive(true);
+    req.prepare_payload();
+
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto reused = take(key);
+      bool was_pooled = reused != nullptr;
+      std::unique_ptr<Connection> conn = std::move(reused);
+      if (!conn) {
+        auto fresh = connect(*url);
+        if (!fresh.ok()) return fresh.error();
+        conn = std::move(fresh.value());
+      }
+      bool retry_safe = false, keep = false;
+      auto result = exchange(*conn, *url, req, timeout, retry_safe, keep);
+      if (result.ok()) {
+        if (keep) give_back(key, std::move(conn));
+        return result;
+      }
+      if (!(was_pooled && retry_safe)) return result;
+    }
+    return Error::unavailable("request to " + key + " failed twice");
+  }
 };
 
-Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) { impl_->options = options; }
+Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Client::~Client() = default;
 
 Result<ClientResponse> Client::request(std::string_view method, std::string_view url_text, std::string body,
-                                       const std::vector<std::pair<std::string, std::string>>& headers) {
+                                       const std::vector<std::pair<std::string, std::string>>& headers,
+                                       std::optional<std::chrono::milliseconds> timeout) {
   auto url = parse_url(url_text);
   if (!url.ok()) return url.error();
   std::string key = url->host + ":" + url->port;
-
-  bhttp::request<bhttp::string_body> req;
-  req.method_string(std::string(method));
-  req.target(url->target);
-  req.version(11);
-  req.set(bhttp::field::host, key);
-  req.set(bhttp::field::user_agent, "chatdb");
-  for (const auto& [k, v] : headers) req.set(k, v);
-  if (!body.empty() && req[bhttp::field::content_type].empty()) req.set(bhttp::field::content_type, "application/json");
-  req.body() = std::move(body);
-  req.keep_alive(true);
-  req.prepare_payload();
-
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    auto reused = impl_->take(key);
-    bool was_pooled = reused != nullptr;
-    std::unique_ptr<Connection> conn = std::move(reused);
-    if (!conn) {
-      auto fresh = impl_->connect(*url);
-      if (!fresh.ok()) return fresh.error();
-      conn = std::move(fresh.value());
-    }
-    bool retry_safe = false, keep = false;
-    auto result = impl_->exchange(*conn, *url, req, retry_safe, keep);
-    if (result.ok()) {
-      if (keep) impl_->give_back(key, std::move(conn));
-      return result;
-    }
-    if (!(was_pooled && retry_safe)) return result;
+  if (auto wait = impl_->breaker.refuse(key)) {
+    return Error::unavailable(key + " failed repeatedly; not calling it for another " + std::to_string(wait->count()) +
+                              " ms (circuit open)");
   }
-  return Error::unavailable("request to " + key + " failed twice");
+  auto result =
+      impl_->send(method, *url, key, std::move(body), headers, timeout.value_or(impl_->options.request_timeout));
+  impl_->breaker.record(key, result.ok() && result->status < 500);
+  return result;
 }
 
 }  // namespace chatdb::http

@@ -7,6 +7,8 @@ namespace chatdb::ml_engine {
 namespace {
 
 constexpr std::string_view kService = "the model registry";
+// Model bytes may be large; every other call is small and keeps the client's short timeout.
+constexpr std::chrono::seconds kTransferTimeout{120};
 
 }  // namespace
 
@@ -21,7 +23,8 @@ Result<VersionInfo> RegistryClient::version_call(const std::string& name, std::s
                                                  std::string body) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (!body.empty()) headers.emplace_back("Content-Type", method == "PUT" ? "application/octet-stream" : "application/json");
-  auto response = client_->request(method, url, std::move(body), headers);
+  auto timeout = method == "PUT" ? std::optional<std::chrono::milliseconds>(kTransferTimeout) : std::nullopt;
+  auto response = client_->request(method, url, std::move(body), headers, timeout);
   if (Status s = call_status(response, kService); !s) return s.error();
   auto json = json_body(*response, kService);
   if (!json) return json.error();
@@ -59,7 +62,8 @@ Result<VersionInfo> RegistryClient::alias(const std::string& name, const std::st
 Result<VersionInfo> RegistryClient::latest(const std::string& name) { return version_call(name, "GET", model_path(name) + "/versions/latest"); }
 
 Result<std::string> RegistryClient::artifact(const VersionInfo& version) {
-  auto response = client_->get(model_path(version.name) + "/versions/" + std::to_string(version.version) + "/artifact");
+  auto response = client_->request("GET", model_path(version.name) + "/versions/" + std::to_string(version.version) + "/artifact",
+                                   {}, {}, kTransferTimeout);
   if (Status s = call_status(response, kService); !s) return s.error();
   std::string digest = artifacts::Sha256::of(response->body);
   std::string announced = response->header("x-artifact-sha256");
