@@ -141,14 +141,15 @@ def process_failure(cluster, broken):
     ready, running_at_kill = {}, {}
     for service in SERVICES:
         # A longer job so that the ml-engine (and the orchestrator tracking it) is mid-work.
-        slow = requests.post(cluster.url("training-orchestrator") + "/jobs", json={
-            "model_name": "rb-slow", "dataset_location": "file://demo/house_prices.csv", "cpu_request": 1,
-            "params": {"num_rounds": 600, "max_depth": 8}}, timeout=10)
-        with traffic.lock:
-            traffic.acknowledged.append(slow.json()["id"])
+        slow = call("submit", "POST", cluster.url("training-orchestrator") + "/jobs", traffic.records, traffic.lock,
+                    json={"model_name": "rb-slow", "dataset_location": "file://demo/house_prices.csv",
+                          "cpu_request": 1, "params": {"num_rounds": 600, "max_depth": 8}})
+        if slow is not None and slow.status_code == 202:
+            with traffic.lock:
+                traffic.acknowledged.append(slow.json()["id"])
         time.sleep(1.5)
-        running_at_kill[service] = len(requests.get(cluster.url("training-orchestrator") + "/jobs",
-                                                    params={"status": "running"}, timeout=5).json()["jobs"])
+        running = call("running", "GET", cluster.url("training-orchestrator") + "/jobs?status=running", [], traffic.lock)
+        running_at_kill[service] = len(running.json()["jobs"]) if running is not None and running.ok else None
         log(f"kill -9 {service}")
         cluster.kill9(service)
         time.sleep(1)
