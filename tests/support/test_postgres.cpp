@@ -1,7 +1,7 @@
 #include "tests/support/test_postgres.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include "tests/support/ports.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,18 +10,6 @@
 
 namespace chatdb::testing {
 namespace {
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string find_bin() {
   for (const auto& version : {"17", "16", "15"}) {

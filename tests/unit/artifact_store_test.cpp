@@ -9,6 +9,9 @@
 #include "artifacts/sha256.h"
 #include "common/config.h"
 #include "common/ids.h"
+#include "tests/support/ports.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_s3_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -40,107 +43,13 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+using chatdb::testing::free_port;
+using chatdb::testing::TempDir;
+using S3rver = chatdb::testing::TestS3Server;
+
 constexpr std::size_t kMiB = 1024 * 1024;
 // Small S3 parts so that a few MiB already take the multipart path.
 constexpr std::size_t kS3PartSize = 1 * kMiB;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "chatdb-artifacts-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t length = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool port_answers(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
-/// An s3rver process on 127.0.0.1, storing under `directory`; killed with the test process.
-class S3rver {
- public:
-  S3rver(std::uint16_t port, fs::path directory) : port_(port), directory_(std::move(directory)) { start(); }
-  ~S3rver() { stop(); }
-
-  void start() {
-    ASSERT_TRUE(fs::exists(CHATDB_S3RVER)) << CHATDB_S3RVER << " is missing: run scripts/install-deps.sh";
-    const std::string port = std::to_string(port_);
-    const std::string log = (directory_ / "s3rver.log").string();
-    std::vector<std::string> args = {CHATDB_S3RVER, "--address", "127.0.0.1", "--port", port,
-                                     "--directory", directory_.string(), "--silent"};
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    // s3rver's continuation tokens use DES, which Node 17+ (OpenSSL 3) only has as legacy.
-    std::vector<std::string> env = {"NODE_OPTIONS=--openssl-legacy-provider"};
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string_view(*e).rfind("NODE_OPTIONS=", 0) != 0) env.emplace_back(*e);
-    }
-    std::vector<char*> envp;
-    for (auto& entry : env) envp.push_back(entry.data());
-    envp.push_back(nullptr);
-    const pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(1);
-      int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-      ::execve(argv[0], argv.data(), envp.data());
-      ::_exit(127);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (!port_answers(port_)) {
-      int status = 0;
-      ASSERT_EQ(::waitpid(pid_, &status, WNOHANG), 0) << "s3rver exited at start; see " << log;
-      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "s3rver did not listen on port " << port_;
-      std::this_thread::sleep_for(20ms);
-    }
-  }
-
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  const fs::path& directory() const { return directory_; }
-
- private:
-  std::uint16_t port_;
-  fs::path directory_;
-  pid_t pid_ = -1;
-};
 
 S3Options s3_options(const std::string& endpoint, const std::string& bucket) {
   S3Options options;

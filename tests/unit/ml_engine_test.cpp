@@ -2,6 +2,7 @@
 // artifacts) and a scripted orchestrator, both served over HTTP on loopback, and the
 // in-process bus.
 
+#include "tests/support/ports.h"
 #include "artifacts/local_artifact_store.h"
 #include "bus/local_bus.h"
 #include "bus_recorder.h"
@@ -34,18 +35,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-std::uint16_t closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t length = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 /// What GET /jobs/{id} answers, as a test sets it.
 class ScriptedOrchestrator {
@@ -270,7 +259,7 @@ TEST_F(MlEngineTest, DatasetProblemsFailAndAreNotRetryable) {
 
 TEST_F(MlEngineTest, ARegistryThatIsDownFailsRetryably) {
   orchestrator_.set("job-3", "running", 1);
-  std::string down = "http://127.0.0.1:" + std::to_string(closed_port());
+  std::string down = "http://127.0.0.1:" + std::to_string(chatdb::testing::free_port());
   ASSERT_TRUE(runner(down)->handle(message("job-3", {{"params", {{"num_rounds", 2}}}})).ok());
   auto events = events_of("job-3");
   EXPECT_EQ(events.back()["type"], "failed");
@@ -279,7 +268,7 @@ TEST_F(MlEngineTest, ARegistryThatIsDownFailsRetryably) {
 }
 
 TEST_F(MlEngineTest, AnOrchestratorThatIsDownHasTheMessageDeliveredAgain) {
-  std::string down = "http://127.0.0.1:" + std::to_string(closed_port());
+  std::string down = "http://127.0.0.1:" + std::to_string(chatdb::testing::free_port());
   Status s = runner("", down)->handle(message("job-4", {}));
   ASSERT_FALSE(s.ok());
   EXPECT_TRUE(s.error().retryable);

@@ -1,17 +1,11 @@
 #include "artifacts/s3_artifact_store.h"
 #include "ml/dataset_loader.h"
 #include "ml/demo_datasets.h"
+#include "tests/support/ports.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_s3_server.h"
 
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -24,23 +18,9 @@ namespace chatdb::ml {
 namespace {
 
 namespace fs = std::filesystem;
+using chatdb::testing::free_port;
+using chatdb::testing::TempDir;
 using namespace std::chrono_literals;
-
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() / ("chatdb-ml-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 void write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
@@ -149,63 +129,12 @@ TEST(DemoDatasets, AreGeneratedOnceAndDeterministically) {
 
 // ---- S3, against a real s3rver on loopback ----
 
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t length = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool port_answers(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 class DatasetLoaderS3 : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(fs::exists(CHATDB_S3RVER)) << CHATDB_S3RVER << " is missing: run scripts/install-deps.sh";
-    port_ = free_port();
-    std::string port = std::to_string(port_), directory = dir_.path().string();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      ::setenv("NODE_OPTIONS", "--openssl-legacy-provider", 1);
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::execl(CHATDB_S3RVER, CHATDB_S3RVER, "--address", "127.0.0.1", "--port", port.c_str(), "--directory",
-              directory.c_str(), "--silent", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (!port_answers(port_)) {
-      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "s3rver did not start";
-      std::this_thread::sleep_for(20ms);
-    }
-  }
-  void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string endpoint() const { return server_.endpoint(); }
 
   TempDir dir_;
-  std::uint16_t port_ = 0;
-  pid_t pid_ = -1;
+  chatdb::testing::TestS3Server server_{chatdb::testing::free_port(), dir_.path()};
 };
 
 TEST_F(DatasetLoaderS3, StreamsAnObjectAndGivesTheSameDatasetAsTheFile) {

@@ -1,3 +1,4 @@
+#include "tests/support/temp_dir.h"
 #include "ml/csv_dataset_reader.h"
 #include "ml/demo_datasets.h"
 #include "ml/dataset_loader.h"
@@ -23,6 +24,7 @@ namespace chatdb::ml {
 namespace {
 
 namespace fs = std::filesystem;
+using chatdb::testing::TempDir;
 
 Dataset parse(std::string_view text) {
   CsvDatasetReader reader;
@@ -170,19 +172,6 @@ TEST(XgboostTrainer, RefusesAnArtifactOfTheWrongWidth) {
 }
 
 // ---- python3-xgboost loads the artifact and predicts exactly what the engine predicts ----
-
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("chatdb-ml-py-" + std::to_string(::getpid()))) { fs::create_directories(path_); }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // Writes the model and the rows, has Python predict them, and returns its float32 output.
 std::vector<float> python_predictions(const fs::path& dir, const std::string& artifact, const std::vector<float>& rows,
