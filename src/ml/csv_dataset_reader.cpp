@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -28,8 +29,37 @@ bool is_missing(std::string_view text, bool quoted) {
   return false;
 }
 
+// Plain decimals ("-12.345") of at most 15 digits are exact as digits / 10^k: both are exact
+// doubles and one division rounds correctly (Clinger's fast path), which is several times
+// faster than from_chars. Anything else (exponents, more digits, hex) goes to from_chars.
+std::optional<double> fast_decimal(std::string_view text) {
+  static constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  std::size_t i = 0;
+  bool negative = text[0] == '-';
+  if (negative) ++i;
+  std::uint64_t digits = 0;
+  int count = 0, fraction = -1;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits = digits * 10 + static_cast<std::uint64_t>(c - '0');
+      if (++count > 15) return std::nullopt;
+      if (fraction >= 0) ++fraction;
+    } else if (c == '.' && fraction < 0) {
+      fraction = 0;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (count == 0) return std::nullopt;
+  double value = static_cast<double>(digits) / kPowers[fraction < 0 ? 0 : fraction];
+  return negative ? -value : value;
+}
+
 std::optional<double> parse_number(std::string_view text) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return std::nullopt;
+  if (auto fast = fast_decimal(text)) return fast;
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
@@ -122,6 +152,13 @@ Status CsvDatasetReader::on_record(const std::vector<CsvField>& fields, std::uin
   for (std::size_t i = 0; i < fields.size(); ++i) {
     std::string_view text = fields[i].quoted ? fields[i].text : trim(fields[i].text);
     Column& c = dataset_.columns[i];
+    // The common case first: a number in a numeric column (no missing token starts like one).
+    if (c.type == ColumnType::kNumeric && !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-')) {
+      if (auto number = parse_number(text)) {
+        c.numbers.push_back(*number);
+        continue;
+      }
+    }
     bool missing = is_missing(text, fields[i].quoted);
     if (c.type == ColumnType::kNumeric) {
       if (missing) {

@@ -1,11 +1,19 @@
 #include "ml/csv_parser.h"
 
+#include <array>
 #include <string_view>
 
 namespace chatdb::ml {
 namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// The bytes that end a run of ordinary bytes in an unquoted field.
+constexpr auto kSpecial = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : {',', '\n', '\r', '"'}) table[c] = true;
+  return table;
+}();
 
 }  // namespace
 
@@ -75,7 +83,7 @@ Status CsvParser::feed(std::string_view chunk) {
       case State::kUnquoted: {
         // Copy the run of ordinary bytes at once: most of a file is in such runs.
         std::size_t j = i;
-        while (j < chunk.size() && chunk[j] != ',' && chunk[j] != '\n' && chunk[j] != '\r' && chunk[j] != '"') ++j;
+        while (j < chunk.size() && !kSpecial[static_cast<unsigned char>(chunk[j])]) ++j;
         buffer_.append(chunk.data() + i, j - i);
         if (j == chunk.size()) {
           i = j - 1;

@@ -47,7 +47,7 @@ class CsvParser {
   State state_ = State::kFieldStart;
   std::string buffer_;                 // the current record's field texts, back to back
   std::vector<std::size_t> ends_;      // end offset of each finished field in buffer_
-  std::vector<bool> quoted_;           // per finished field
+  std::vector<char> quoted_;           // per finished field
   bool field_quoted_ = false;
   bool skip_lf_ = false;               // the previous byte was a CR that ended a record
   bool at_start_ = true;               // no byte seen yet (for the byte-order mark)

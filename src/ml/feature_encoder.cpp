@@ -104,27 +104,41 @@ void FeatureEncoder::index() {
 std::vector<float> FeatureEncoder::encode(const Dataset& dataset, const std::vector<std::size_t>& rows) const {
   const std::size_t w = width();
   std::vector<float> out(rows.size() * w, 0.0f);
+  // Per feature: its column, and for categories the dataset's codes (order of appearance) as
+  // positions in the sorted categories.
+  std::vector<const Column*> columns;
+  std::vector<std::vector<std::int64_t>> positions(features_.size());
   for (std::size_t fi = 0; fi < features_.size(); ++fi) {
-    const Feature& f = features_[fi];
-    const Column& c = dataset.columns[*dataset.index_of(f.name)];
-    const std::size_t at = offset_[fi];
-    if (f.encoding == Encoding::kNumber) {
-      for (std::size_t r = 0; r < rows.size(); ++r) out[r * w + at] = static_cast<float>(c.numbers[rows[r]]);
-      continue;
-    }
-    // Dataset codes (order of appearance) to positions in the sorted categories.
-    std::vector<std::int64_t> position(c.categories.size(), -1);
+    const Column& c = dataset.columns[*dataset.index_of(features_[fi].name)];
+    columns.push_back(&c);
+    if (features_[fi].encoding == Encoding::kNumber) continue;
+    positions[fi].assign(c.categories.size(), -1);
     for (std::size_t k = 0; k < c.categories.size(); ++k) {
       auto it = category_index_[fi].find(c.categories[k]);
-      if (it != category_index_[fi].end()) position[k] = static_cast<std::int64_t>(it->second);
+      if (it != category_index_[fi].end()) positions[fi][k] = static_cast<std::int64_t>(it->second);
     }
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      std::int32_t code = c.codes[rows[r]];
-      std::int64_t p = code < 0 ? -1 : position[static_cast<std::size_t>(code)];
-      if (f.encoding == Encoding::kOneHot) {
-        if (p >= 0) out[r * w + at + static_cast<std::size_t>(p)] = 1.0f;
-      } else {
-        out[r * w + at] = p < 0 ? kMissing : static_cast<float>(p);
+  }
+  // Blocks of rows, so that the writes of each feature stay in cache.
+  constexpr std::size_t kBlock = 2048;
+  for (std::size_t begin = 0; begin < rows.size(); begin += kBlock) {
+    const std::size_t end = std::min(rows.size(), begin + kBlock);
+    for (std::size_t fi = 0; fi < features_.size(); ++fi) {
+      const Column& c = *columns[fi];
+      const std::size_t at = offset_[fi];
+      const Encoding encoding = features_[fi].encoding;
+      for (std::size_t r = begin; r < end; ++r) {
+        float* cell = out.data() + r * w + at;
+        if (encoding == Encoding::kNumber) {
+          *cell = static_cast<float>(c.numbers[rows[r]]);
+          continue;
+        }
+        std::int32_t code = c.codes[rows[r]];
+        std::int64_t p = code < 0 ? -1 : positions[fi][static_cast<std::size_t>(code)];
+        if (encoding == Encoding::kOneHot) {
+          if (p >= 0) cell[p] = 1.0f;
+        } else {
+          *cell = p < 0 ? kMissing : static_cast<float>(p);
+        }
       }
     }
   }

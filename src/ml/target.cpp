@@ -92,12 +92,24 @@ std::vector<float> Target::labels(const Dataset& dataset) const {
     for (std::size_t i = 0; i < c.size(); ++i) out[i] = static_cast<float>(c.numbers[i]);
     return out;
   }
+  if (numeric_classes_) {
+    std::map<double, float> index;
+    for (std::size_t k = 0; k < classes_.size(); ++k) index[parse_class(classes_[k])] = static_cast<float>(k);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (c.type != ColumnType::kNumeric || std::isnan(c.numbers[i])) continue;  // NaN would match any key
+      if (auto it = index.find(c.numbers[i]); it != index.end()) out[i] = it->second;
+    }
+    return out;
+  }
+  // Codes of the column to class indices.
   std::map<std::string, float> index;
   for (std::size_t k = 0; k < classes_.size(); ++k) index[classes_[k]] = static_cast<float>(k);
+  std::vector<float> of_code(c.categories.size(), std::numeric_limits<float>::quiet_NaN());
+  for (std::size_t code = 0; code < c.categories.size(); ++code) {
+    if (auto it = index.find(c.categories[code]); it != index.end()) of_code[code] = it->second;
+  }
   for (std::size_t i = 0; i < c.size(); ++i) {
-    if (c.missing(i)) continue;
-    auto it = index.find(c.text(i));
-    if (it != index.end()) out[i] = it->second;
+    if (c.type == ColumnType::kCategorical && c.codes[i] >= 0) out[i] = of_code[static_cast<std::size_t>(c.codes[i])];
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include "ml/xgboost_trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace chatdb::ml {
@@ -47,6 +48,13 @@ nlohmann::json TrainingPipeline::evaluate(const Target& target, const Prediction
 }
 
 Result<TrainedModel> TrainingPipeline::run(const Dataset& dataset, const TrainingRequest& request, const RoundCallback& on_round) {
+  auto began = std::chrono::steady_clock::now();
+  auto lap = [last = began]() mutable {
+    auto now = std::chrono::steady_clock::now();
+    double seconds = std::chrono::duration<double>(now - last).count();
+    last = now;
+    return seconds;
+  };
   auto column = Target::choose_column(dataset, request.target);
   if (!column) return column.error();
   auto target = Target::fit(dataset, *column, request.task);
@@ -70,6 +78,7 @@ Result<TrainedModel> TrainingPipeline::run(const Dataset& dataset, const Trainin
   std::vector<float> train_x = encoder->encode(dataset, split->train);
   std::vector<float> train_y = pick(labels, split->train);
   TrainingSet train{train_x.data(), train_y.data(), split->train.size(), encoder->width()};
+  nlohmann::json timings = {{"prepare", lap()}};
   std::size_t classes = target->classes().size();
   Result<std::unique_ptr<Model>> model = Error::internal("no algorithm");
   if (request.params.algorithm == "xgboost") {
@@ -79,6 +88,7 @@ Result<TrainedModel> TrainingPipeline::run(const Dataset& dataset, const Trainin
     model = LinearTrainer::train(train, target->task(), classes, request.params.linear, on_round);
   }
   if (!model) return model.error();
+  timings["train"] = lap();
   train_x = {};
 
   std::vector<float> valid_x = encoder->encode(dataset, split->validation);
@@ -99,6 +109,7 @@ Result<TrainedModel> TrainingPipeline::run(const Dataset& dataset, const Trainin
 
   auto artifact = (*model)->artifact();
   if (!artifact) return artifact.error();
+  timings["evaluate"] = lap();
   TrainedModel out;
   out.metrics = metrics;
   out.metadata = {{"algorithm", request.params.algorithm},
@@ -116,6 +127,7 @@ Result<TrainedModel> TrainingPipeline::run(const Dataset& dataset, const Trainin
                     {"validation", split->validation.size()},
                     {"missing_target", dataset.rows - rows.size()}}},
                   {"dataset_sha256", dataset.sha256},
+                  {"seconds", timings},
                   {"dataset_bytes", dataset.bytes}};
   if (classification) {
     nlohmann::json values = nlohmann::json::array();

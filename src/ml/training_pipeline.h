@@ -29,7 +29,8 @@ struct TrainedModel {
   /// {"algorithm", "format", "task", "target": {...}, "classes"?, "features": [...],
   ///  "ignored_columns": [...], "encoded_features": [...], "metrics": {...}, "params": {...},
   ///  "feature_importance": {feature: share of the total}, "rows": {"train", "validation",
-  ///  "missing_target"}, "dataset_sha256", "dataset_bytes"}
+  ///  "missing_target"}, "dataset_sha256", "dataset_bytes", "seconds": {"prepare", "train",
+  ///  "evaluate"}}
   nlohmann::json metadata;
   nlohmann::json metrics;
 };

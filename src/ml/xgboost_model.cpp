@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
+#include <vector>
 
 namespace chatdb::ml {
 
@@ -12,24 +14,42 @@ Error xgboost_error(ErrorCode code, std::string_view doing) {
   return Error{code, "xgboost: " + std::string(doing) + ": " + XGBGetLastError(), false};
 }
 
-XgboostModel::XgboostModel(void* booster, Task task, std::size_t classes, std::size_t width)
-    : booster_(booster), task_(task), classes_(classes), width_(width) {}
+XgboostModel::XgboostModel(void* booster, Task task, std::size_t classes, std::size_t width, void* batch_booster)
+    : booster_(booster), batch_booster_(batch_booster), task_(task), classes_(classes), width_(width) {}
 
-XgboostModel::~XgboostModel() { XGBoosterFree(booster_); }
+XgboostModel::~XgboostModel() {
+  XGBoosterFree(booster_);
+  if (batch_booster_) XGBoosterFree(batch_booster_);
+}
 
 Result<std::unique_ptr<XgboostModel>> XgboostModel::load(std::string_view artifact, Task task, std::size_t classes,
                                                           std::size_t width) {
-  BoosterHandle booster = nullptr;
-  if (XGBoosterCreate(nullptr, 0, &booster) != 0) return xgboost_error(ErrorCode::kInternal, "creating a booster");
-  auto model = std::make_unique<XgboostModel>(booster, task, classes, width);
-  if (XGBoosterLoadModelFromBuffer(booster, artifact.data(), artifact.size()) != 0) {
-    return xgboost_error(ErrorCode::kInvalidArgument, "loading the model artifact");
+  BoosterHandle single = nullptr, batch = nullptr;
+  if (XGBoosterCreate(nullptr, 0, &single) != 0) return xgboost_error(ErrorCode::kInternal, "creating a booster");
+  if (XGBoosterCreate(nullptr, 0, &batch) != 0) {
+    XGBoosterFree(single);
+    return xgboost_error(ErrorCode::kInternal, "creating a booster");
+  }
+  auto model = std::make_unique<XgboostModel>(single, task, classes, width, batch);
+  for (BoosterHandle b : {single, batch}) {
+    if (XGBoosterLoadModelFromBuffer(b, artifact.data(), artifact.size()) != 0) {
+      return xgboost_error(ErrorCode::kInvalidArgument, "loading the model artifact");
+    }
+  }
+  // nthread 0 is every core.
+  if (XGBoosterSetParam(single, "nthread", "1") != 0 || XGBoosterSetParam(batch, "nthread", "0") != 0) {
+    return xgboost_error(ErrorCode::kInternal, "setting threads");
   }
   bst_ulong features = 0;
-  if (XGBoosterGetNumFeature(booster, &features) != 0) return xgboost_error(ErrorCode::kInvalidArgument, "reading the model");
+  if (XGBoosterGetNumFeature(single, &features) != 0) return xgboost_error(ErrorCode::kInvalidArgument, "reading the model");
   if (features != width) {
     return Error::invalid("the model artifact has " + std::to_string(features) + " inputs; its metadata describes " +
                           std::to_string(width));
+  }
+  // XGBoost configures a booster on its first prediction; do it here, before threads share it.
+  for (std::size_t n : {std::size_t{1}, kParallelRows}) {
+    std::vector<float> rows(n * width, std::numeric_limits<float>::quiet_NaN());
+    if (auto warm = model->predict(rows.data(), n); !warm) return warm.error();
   }
   return model;
 }
@@ -47,7 +67,8 @@ Result<Prediction> XgboostModel::predict(const float* rows, std::size_t n) const
   const bst_ulong* shape = nullptr;
   bst_ulong dimensions = 0;
   const float* result = nullptr;
-  if (XGBoosterPredictFromDense(booster_, values, config, nullptr, &shape, &dimensions, &result) != 0) {
+  BoosterHandle booster = batch_booster_ && n >= kParallelRows ? batch_booster_ : booster_;
+  if (XGBoosterPredictFromDense(booster, values, config, nullptr, &shape, &dimensions, &result) != 0) {
     return xgboost_error(ErrorCode::kInternal, "predicting");
   }
   if (task_ == Task::kClassification && classes_ == 2) {

@@ -12,10 +12,17 @@ namespace chatdb::ml {
 /// format, which python3-xgboost loads and predicts with identically. The objective decides
 /// the output: reg:squarederror (a value), binary:logistic (expanded to two probabilities),
 /// multi:softprob (k probabilities). Thread-safe: XGBoost's in-place prediction is.
+///
+/// A loaded model keeps two boosters: one that predicts on the calling thread, for small
+/// batches (many of which run at once on request threads, where OpenMP teams per call would
+/// only contend), and one that uses every core, for batches of kParallelRows and more.
 class XgboostModel final : public Model {
  public:
-  /// Takes ownership of a trained booster (an XGBoost BoosterHandle).
-  XgboostModel(void* booster, Task task, std::size_t classes, std::size_t width);
+  static constexpr std::size_t kParallelRows = 2048;
+
+  /// Takes ownership of a trained booster (an XGBoost BoosterHandle) and, when given, of a
+  /// second copy for large batches.
+  XgboostModel(void* booster, Task task, std::size_t classes, std::size_t width, void* batch_booster = nullptr);
   ~XgboostModel() override;
   XgboostModel(const XgboostModel&) = delete;
   XgboostModel& operator=(const XgboostModel&) = delete;
@@ -33,6 +40,7 @@ class XgboostModel final : public Model {
 
  private:
   void* booster_;
+  void* batch_booster_;
   Task task_;
   std::size_t classes_;
   std::size_t width_;

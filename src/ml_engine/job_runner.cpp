@@ -89,16 +89,20 @@ Status JobRunner::handle(const bus::Message& message) {
 }
 
 Result<ml::TrainedModel> JobRunner::train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter) {
+  auto started = std::chrono::steady_clock::now();
   auto dataset = datasets_->load(job.dataset_location, [&]() -> Status {
     return reporter.stop_reason() || shutting_down_ ? Status(Error::conflict("stopped")) : Status::success();
   });
   if (!dataset) return dataset.error();
+  double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reporter.progress(kLoaded);
   ml::TrainingRequest request{job.target, job.task, params, job.threads()};
-  return ml::TrainingPipeline::run(*dataset, request, [&](int done, int total) {
+  auto trained = ml::TrainingPipeline::run(*dataset, request, [&](int done, int total) {
     reporter.progress(kLoaded + (kTrained - kLoaded) * done / total, done);
     return !reporter.stop_reason() && !shutting_down_;
   });
+  if (trained) trained->metadata["seconds"]["load"] = load_seconds;
+  return trained;
 }
 
 nlohmann::json JobRunner::run(const TrainingJob& job) {

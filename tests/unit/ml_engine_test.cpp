@@ -345,6 +345,12 @@ TEST_F(MlEngineTest, PredictionErrorsAndTheCache) {
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "instance 1: feature 'bedrooms' is numeric; got \"three\" (send a number, or null when missing)");
 
+  // With no free slot for registry calls, a prediction that needs one is turned away quickly.
+  Predictor crowded(std::make_shared<RegistryClient>(registry_url_, client_), audit, 4, 0, 10ms);
+  auto busy = crowded.predict({{"model", "houses"}, {"instances", {house}}}, "r");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, ErrorCode::kUnavailable);
+
   // A version registered without its artifact yet is not served.
   RegistryClient registry(registry_url_, client_);
   auto pending = registry.register_version("houses", "job-9", {{"algorithm", "linear"}});

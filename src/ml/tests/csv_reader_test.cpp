@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -121,6 +122,38 @@ TEST(CsvDatasetReader, RefusesBadInputWithClearMessages) {
   auto too_wide = read("a,b,c\n1,2,3\n", 100, DatasetLimits{1000, 10, 2});
   ASSERT_FALSE(too_wide.ok());
   EXPECT_EQ(too_wide.error().code, ErrorCode::kPayloadTooLarge);
+}
+
+}  // namespace
+}  // namespace chatdb::ml
+
+namespace chatdb::ml {
+namespace {
+
+// Numbers read exactly as from_chars reads them, on the fast path and off it.
+TEST(CsvDatasetReader, ReadsNumbersExactly) {
+  std::vector<std::string> texts = {"0", "-0", "1.5", "-12.345", "0.1", "123456789012345", "0.000000000000001",
+                                    "1234567890123456", "1e3", "-2.5E-3", ".5", "5.", "+7.25", "3.14159265358979",
+                                    "99999999999999.9", "0.30000000000000004"};
+  std::string text = "x\n";
+  for (const auto& t : texts) text += t + "\n";
+  CsvDatasetReader reader;
+  ASSERT_TRUE(reader.feed(text).ok());
+  auto d = reader.finish();
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->columns[0].type, ColumnType::kNumeric);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    std::string_view t = texts[i];
+    if (t.front() == '+') t.remove_prefix(1);
+    double expected = 0;
+    std::from_chars(t.data(), t.data() + t.size(), expected);
+    EXPECT_EQ(d->columns[0].numbers[i], expected) << texts[i];
+  }
+  for (const char* not_number : {"-", ".", "1.2.3", "--1", "1-", "0x1A", "inf"}) {
+    CsvDatasetReader r;
+    ASSERT_TRUE(r.feed(std::string("x\n") + not_number + "\n").ok());
+    EXPECT_EQ(r.finish()->columns[0].type, ColumnType::kCategorical) << not_number;
+  }
 }
 
 }  // namespace

@@ -75,6 +75,13 @@ TEST(Target, MissingTargetValuesAreNaNAndTheJsonRoundTrips) {
   auto labels = t->labels(d);
   EXPECT_EQ(labels[0], 1.0f);
   EXPECT_TRUE(std::isnan(labels[1]));
+  Dataset numeric = csv("x,y\n1,0\n2,\n3,1\n");
+  auto n = Target::fit(numeric, 1, "auto");
+  ASSERT_TRUE(n.ok());
+  auto numeric_labels = n->labels(numeric);
+  EXPECT_EQ(numeric_labels[0], 0.0f);
+  EXPECT_TRUE(std::isnan(numeric_labels[1]));  // not class 0
+  EXPECT_EQ(numeric_labels[2], 1.0f);
   auto back = Target::from_json(t->to_json());
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->to_json(), t->to_json());
