@@ -26,12 +26,11 @@ TestS3Server::TestS3Server(std::uint16_t port, std::filesystem::path directory)
 TestS3Server::~TestS3Server() { stop(); }
 
 void TestS3Server::start() {
-  if (!std::filesystem::exists(CHATDB_S3RVER)) {
-    throw std::runtime_error(std::string(CHATDB_S3RVER) + " is missing: run scripts/install-deps.sh");
-  }
+  const std::string s3rver = std::string(CHATDB_SOURCE_DIR) + "/tools/node/node_modules/.bin/s3rver";
+  if (!std::filesystem::exists(s3rver)) throw std::runtime_error(s3rver + " is missing: run scripts/install-deps.sh");
   const std::string port = std::to_string(port_);
   const std::string log = (directory_ / "s3rver.log").string();
-  std::vector<std::string> args = {CHATDB_S3RVER, "--address", "127.0.0.1", "--port", port,
+  std::vector<std::string> args = {s3rver, "--address", "127.0.0.1", "--port", port,
                                    "--directory", directory_.string(), "--silent"};
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
