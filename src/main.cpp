@@ -9,6 +9,7 @@
 #include "metadata/metadata_store_factory.h"
 #include "metadata/schema_migrator.h"
 #include "ml_engine/ml_engine.h"
+#include "ml_engine/table_csv_export.h"
 #include "model_registry/model_registry.h"
 #include "nl2sql/catalog.h"
 #include "nl2sql/data_source_factory.h"
@@ -41,10 +42,10 @@ std::vector<std::string> service_names() {
           std::string(model_registry::ModelRegistry::kName)};
 }
 
-// The query parser's data sources: CHATDB_DATA_SOURCES, a --database URL (named "cli") and,
-// in embedded mode (local bus) or when nothing else is configured, the generated demo.
-std::shared_ptr<nl2sql::QueryEngine> make_query_engine(const Config& config, const std::string& database_url,
-                                                       const nl2sql::LlmOptions& llm = {}) {
+// The data sources of this process: CHATDB_DATA_SOURCES, a --database URL (named "cli") and,
+// in embedded mode (local bus) or when nothing else is configured, the generated demo. The
+// query parser asks them questions; the ml-engine trains on their tables (table://).
+std::shared_ptr<nl2sql::Catalog> make_catalog(const Config& config, const std::string& database_url) {
   auto catalog = std::make_shared<nl2sql::Catalog>();
   if (Status s = nl2sql::add_data_sources(*catalog, config.data_sources); !s) throw ConfigError("CHATDB_DATA_SOURCES: " + s.error().message);
   if (!database_url.empty()) {
@@ -58,6 +59,12 @@ std::shared_ptr<nl2sql::QueryEngine> make_query_engine(const Config& config, con
     if (Status s = nl2sql::DemoDatabase::ensure(path); !s) throw ConfigError("demo database: " + s.error().message);
     catalog->add("demo", std::make_shared<nl2sql::SqliteSource>(path));
   }
+  return catalog;
+}
+
+std::shared_ptr<nl2sql::QueryEngine> make_query_engine(const Config& config, const std::string& database_url,
+                                                       const nl2sql::LlmOptions& llm = {}) {
+  auto catalog = make_catalog(config, database_url);
   std::shared_ptr<nl2sql::LlmBackend> backend;
   if (!llm.base_url.empty()) backend = std::make_shared<nl2sql::LlmBackend>(llm);
   return std::make_shared<nl2sql::QueryEngine>(catalog, nl2sql::EngineOptions{},
@@ -123,7 +130,8 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
     options.prediction_topic = config.prediction_topic;
     options.orchestrator_url = config.training_orchestrator_url;
     options.registry_url = config.model_registry_url;
-    options.datasets = {config.dataset_root, config.s3_endpoint, config.aws_access_key_id, config.aws_secret_access_key, {}};
+    options.datasets = {config.dataset_root, config.s3_endpoint, config.aws_access_key_id, config.aws_secret_access_key, {},
+                        ml_engine::TableCsvExport(make_catalog(config, ""), 1'000'000)};
     // Short calls fail fast and a failing peer opens its circuit; artifact transfers ask for longer.
     auto client = std::make_shared<http::Client>(http::ClientOptions{std::chrono::seconds(2), std::chrono::seconds(5)});
     return std::make_shared<ml_engine::MlEngine>(options, backends.bus, client);

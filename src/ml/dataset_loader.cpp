@@ -46,7 +46,22 @@ DatasetLoader::DatasetLoader(DatasetSources sources) : sources_(std::move(source
 Result<Dataset> DatasetLoader::load(const std::string& location, const Interrupt& interrupt) const {
   if (starts_with(location, "file://")) return load_file(location, location.substr(7), interrupt);
   if (starts_with(location, "s3://")) return load_s3(location, location.substr(5), interrupt);
-  return Error::invalid("dataset_location '" + location + "' is not supported: use s3://BUCKET/KEY or file://PATH (under the dataset root)");
+  if (starts_with(location, "table://")) return load_table(location, location.substr(8));
+  return Error::invalid("dataset_location '" + location +
+                        "' is not supported: use s3://BUCKET/KEY, file://PATH (under the dataset root) or table://SOURCE/TABLE");
+}
+
+Result<Dataset> DatasetLoader::load_table(const std::string& location, const std::string& rest) const {
+  auto slash = rest.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size()) {
+    return Error::invalid("dataset_location '" + location + "' must be table://SOURCE/TABLE");
+  }
+  if (!sources_.tables) return Error::invalid("table:// datasets need data sources; configure CHATDB_DATA_SOURCES");
+  auto csv = sources_.tables(rest.substr(0, slash), rest.substr(slash + 1));
+  if (!csv.ok()) return csv.error();
+  CsvDatasetReader reader(sources_.limits);
+  if (Status s = reader.feed(csv.value()); !s.ok()) return s.error();
+  return reader.finish();
 }
 
 Result<Dataset> DatasetLoader::load_file(const std::string& location, const std::string& path_text,
