@@ -1,5 +1,6 @@
 #include "ml_engine/service_call.h"
 
+#include <cctype>
 #include <cstdio>
 
 namespace chatdb::ml_engine {
