@@ -48,7 +48,10 @@ bool valid_request_id(std::string_view id) {
 struct Shared {
   ServerOptions options;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
-  std::unique_ptr<HandlerPool> handlers;  // after the contexts: its workers post to them
+  // One pool per listener, so that a service whose handlers wait on another service of the
+  // same process (chatdb up) cannot take the threads that service needs. After the contexts:
+  // their workers post to them.
+  std::vector<std::unique_ptr<HandlerPool>> handler_pools;
   std::atomic<std::size_t> next_context{0};
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
@@ -61,6 +64,7 @@ struct ListenerContext {
   std::string service;
   std::shared_ptr<const Router> router;
   ExchangeObserver observer;
+  HandlerPool* handlers;  // owned by Shared, which outlives every session
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -172,7 +176,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(req.body());
     if (match_.route->options.inline_handler) return respond(call_handler(*match_.route, request), close);
     // The connection waits for the worker's answer, then continues on its own I/O thread.
-    shared_.handlers->submit([self = shared_from_this(), route = match_.route, request = std::move(request), close]() {
+    ctx_.handlers->submit([self = shared_from_this(), route = match_.route, request = std::move(request), close]() {
       auto response = std::make_shared<Response>(self->call_handler(*route, request));
       asio::post(self->stream_.get_executor(), [self, response, close] { self->respond(std::move(*response), close); });
     });
@@ -349,7 +353,6 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   if (options.threads <= 0) options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   impl_->shared.options = options;
   for (int i = 0; i < options.threads; ++i) impl_->shared.contexts.push_back(std::make_unique<asio::io_context>(1));
-  impl_->shared.handlers = std::make_unique<HandlerPool>(options.handler_threads);
 }
 
 Server::~Server() = default;
@@ -358,7 +361,9 @@ std::uint16_t Server::listen(const std::string& service, const std::string& host
                              std::shared_ptr<const Router> router, ExchangeObserver observer) {
   try {
     tcp::endpoint endpoint(asio::ip::make_address(host), port);
-    auto listener = std::make_shared<Listener>(impl_->shared, ListenerContext{service, std::move(router), std::move(observer)}, endpoint);
+    auto& pool = impl_->shared.handler_pools.emplace_back(std::make_unique<HandlerPool>(impl_->shared.options.handler_threads));
+    auto listener = std::make_shared<Listener>(impl_->shared, ListenerContext{service, std::move(router), std::move(observer), pool.get()},
+                                               endpoint);
     impl_->listeners.push_back(listener);
     return listener->port();
   } catch (const std::exception& e) {

@@ -13,7 +13,7 @@ namespace chatdb::http {
 
 struct ServerOptions {
   int threads = 0;                         // I/O threads; 0: one per core
-  int handler_threads = 8;                 // run handlers that may block
+  int handler_threads = 8;                 // per listening port: run handlers that may block
   std::size_t header_limit = 8 * 1024;     // beyond: 431
   std::size_t body_limit = 1024 * 1024;    // default per route; beyond: 413
   std::chrono::milliseconds idle_timeout{30000};  // to receive a request's headers
@@ -36,8 +36,9 @@ struct Exchange {
 using ExchangeObserver = std::function<void(const Exchange&)>;
 
 /// An asynchronous HTTP/1.1 server with keep-alive and pipelining, serving one router per
-/// listening port. Each I/O thread owns its connections; handlers run on a pool of their own
-/// so that they may block, except routes marked `inline_handler`, which must be quick. Malformed requests get 400, oversized headers 431, oversized bodies 413;
+/// listening port. Each I/O thread owns its connections; handlers run on a pool per port so
+/// that they may block (even on another port of the same server), except routes marked
+/// `inline_handler`, which must be quick. Malformed requests get 400, oversized headers 431, oversized bodies 413;
 /// a client slower than the timeouts is disconnected. `X-Request-Id` is echoed or generated.
 ///
 /// `run()` blocks until SIGINT/SIGTERM or `stop()`: it then closes the listeners, lets

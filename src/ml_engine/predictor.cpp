@@ -30,28 +30,8 @@ Status check_body(const nlohmann::json& body) {
 
 }  // namespace
 
-Predictor::Predictor(std::shared_ptr<RegistryClient> registry, std::shared_ptr<PredictionAudit> audit, std::size_t cache_capacity,
-                     int registry_slots, std::chrono::milliseconds slot_wait)
-    : registry_(std::move(registry)),
-      audit_(std::move(audit)),
-      cache_(cache_capacity),
-      registry_slots_(registry_slots),
-      slot_wait_(slot_wait) {}
-
-bool Predictor::enter_registry() {
-  std::unique_lock lock(slots_mutex_);
-  if (!slot_freed_.wait_for(lock, slot_wait_, [this] { return registry_calls_ < registry_slots_; })) return false;
-  ++registry_calls_;
-  return true;
-}
-
-void Predictor::leave_registry() {
-  {
-    std::lock_guard lock(slots_mutex_);
-    --registry_calls_;
-  }
-  slot_freed_.notify_one();
-}
+Predictor::Predictor(std::shared_ptr<RegistryClient> registry, std::shared_ptr<PredictionAudit> audit, std::size_t cache_capacity)
+    : registry_(std::move(registry)), audit_(std::move(audit)), cache_(cache_capacity) {}
 
 void Predictor::register_metrics(http::MetricsRegistry& registry) {
   rows_ = &registry.counter("chatdb_ml_predictions_total", "Rows predicted.").with({});
@@ -88,18 +68,11 @@ Result<std::pair<std::int64_t, std::shared_ptr<const ml::ServingModel>>> Predict
       return std::make_pair(number, cached);
     }
   }
-  if (!enter_registry()) {
-    return Error::unavailable("the engine is busy loading models from the registry; retry in a moment");
-  }
-  struct Leave {
-    Predictor* self;
-    ~Leave() { self->leave_registry(); }
-  } leave{this};
   Result<VersionInfo> version = body.contains("version") ? registry_->version(name, body["version"].get<std::int64_t>())
                                 : body.contains("alias") ? registry_->alias(name, body["alias"].get<std::string>())
                                                          : registry_->latest(name);
   if (!version) return version.error();
-  // Another request may have loaded it while this one waited for a slot.
+  // An alias or "latest" names a version that may be cached already.
   if (auto cached = cache_.find(name, version->version)) {
     if (cache_hits_) cache_hits_->inc();
     return std::make_pair(version->version, cached);

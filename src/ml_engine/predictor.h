@@ -26,14 +26,9 @@ namespace chatdb::ml_engine {
 /// recorded on the audit. Errors: a malformed body, unknown or missing features and wrongly
 /// typed values are kInvalidArgument naming them; an unknown model, version or alias kNotFound;
 /// a version that is not READY kConflict; the registry down kUnavailable. Thread-safe.
-///
-/// At most `registry_slots` predictions call the registry at once, and one waits at most
-/// `slot_wait` for a slot, then gets kUnavailable (retry): in `chatdb up` the registry answers
-/// from the same pool of request threads, which calls that all wait on it would exhaust.
 class Predictor {
  public:
-  Predictor(std::shared_ptr<RegistryClient> registry, std::shared_ptr<PredictionAudit> audit, std::size_t cache_capacity,
-            int registry_slots = 2, std::chrono::milliseconds slot_wait = std::chrono::milliseconds(200));
+  Predictor(std::shared_ptr<RegistryClient> registry, std::shared_ptr<PredictionAudit> audit, std::size_t cache_capacity);
 
   void register_metrics(http::MetricsRegistry& registry);
   Result<nlohmann::json> predict(const nlohmann::json& body, const std::string& request_id);
@@ -45,15 +40,8 @@ class Predictor {
 
   std::shared_ptr<RegistryClient> registry_;
   std::shared_ptr<PredictionAudit> audit_;
-  bool enter_registry();
-  void leave_registry();
 
   ModelCache cache_;
-  const int registry_slots_;
-  const std::chrono::milliseconds slot_wait_;
-  std::mutex slots_mutex_;
-  std::condition_variable slot_freed_;
-  int registry_calls_ = 0;
   http::Counter* rows_ = nullptr;
   http::Counter* cache_hits_ = nullptr;
   http::Counter* cache_misses_ = nullptr;

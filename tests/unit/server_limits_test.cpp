@@ -257,3 +257,36 @@ TEST(ClientTest, ConnectionRefusedIsUnavailable) {
 
 }  // namespace
 }  // namespace chatdb::http
+
+namespace chatdb::http {
+namespace {
+
+// In `chatdb up` one service's handler may call another service of the same server: each port
+// has its own handler threads, so the call is answered even when the caller's pool is full.
+TEST(ServerPoolsTest, AHandlerMayWaitOnAnotherPortOfTheSameServer) {
+  ServerOptions o;
+  o.threads = 1;
+  o.handler_threads = 1;
+  Server server(o);
+  auto inner = std::make_shared<Router>();
+  inner->add("GET", "/value", [](const Request&) { return Response::json({{"value", 42}}); });
+  auto inner_port = server.listen("inner", "127.0.0.1", 0, inner, nullptr);
+  Client client(ClientOptions{std::chrono::milliseconds(500), std::chrono::milliseconds(2000)});
+  auto outer = std::make_shared<Router>();
+  outer->add("GET", "/relay", [&](const Request&) {
+    auto r = client.get("http://127.0.0.1:" + std::to_string(inner_port) + "/value");
+    return r.ok() ? Response::text(r->body, "application/json") : Response::text(r.error().message, "text/plain", 502);
+  });
+  auto outer_port = server.listen("outer", "127.0.0.1", 0, outer, nullptr);
+  std::thread t([&] { server.run(); });
+  Client caller;
+  auto r = caller.get("http://127.0.0.1:" + std::to_string(outer_port) + "/relay");
+  server.stop();
+  t.join();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(nlohmann::json::parse(r->body)["value"], 42);
+}
+
+}  // namespace
+}  // namespace chatdb::http

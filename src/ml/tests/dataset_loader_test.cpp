@@ -35,7 +35,7 @@ std::string slurp(const fs::path& path) {
 
 class DatasetLoaderFiles : public ::testing::Test {
  protected:
-  DatasetLoaderFiles() : root_(dir_.path() / "datasets"), loader_(DatasetSources{root_, "", "", "", {}}) {
+  DatasetLoaderFiles() : root_(dir_.path() / "datasets"), loader_(DatasetSources{root_, "", "", "", {}, {}}) {
     write(root_ / "a" / "good.csv", "x,y\n1,0\n2,1\n");
     write(dir_.path() / "secret.csv", "x,y\n9,9\n");
   }
@@ -90,7 +90,7 @@ TEST_F(DatasetLoaderFiles, NamesMissingFilesAndUnsupportedLocations) {
 }
 
 TEST_F(DatasetLoaderFiles, RefusesAFileOverTheSizeLimitBeforeReadingIt) {
-  DatasetLoader small(DatasetSources{root_, "", "", "", DatasetLimits{8, 100, 10}});
+  DatasetLoader small(DatasetSources{root_, "", "", "", DatasetLimits{8, 100, 10}, {}});
   auto d = small.load("file://a/good.csv");
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code, ErrorCode::kPayloadTooLarge);
@@ -109,7 +109,7 @@ TEST(DemoDatasets, AreGeneratedOnceAndDeterministically) {
   for (const char* name : {"demo/churn.csv", "demo/house_prices.csv"}) {
     EXPECT_EQ(slurp(a.path() / name), slurp(b.path() / name)) << name;
   }
-  DatasetLoader loader(DatasetSources{a.path(), "", "", "", {}});
+  DatasetLoader loader(DatasetSources{a.path(), "", "", "", {}, {}});
   auto churn = loader.load("file://demo/churn.csv");
   ASSERT_TRUE(churn.ok()) << churn.error().message;
   EXPECT_EQ(churn->rows, 5000u);
@@ -148,7 +148,7 @@ TEST_F(DatasetLoaderS3, StreamsAnObjectAndGivesTheSameDatasetAsTheFile) {
   ASSERT_TRUE((*store)->put("team/data.csv", in).ok());
   write(dir_.path() / "root" / "data.csv", csv);
 
-  DatasetLoader loader(DatasetSources{dir_.path() / "root", endpoint(), "S3RVER", "S3RVER", {}});
+  DatasetLoader loader(DatasetSources{dir_.path() / "root", endpoint(), "S3RVER", "S3RVER", {}, {}});
   auto from_s3 = loader.load("s3://datasets/team/data.csv");
   ASSERT_TRUE(from_s3.ok()) << from_s3.error().message;
   auto from_file = loader.load("file://data.csv");
@@ -166,7 +166,7 @@ TEST_F(DatasetLoaderS3, StreamsAnObjectAndGivesTheSameDatasetAsTheFile) {
 }
 
 TEST(DatasetLoaderS3Down, IsRetryableUnavailable) {
-  DatasetLoader loader(DatasetSources{"/tmp", "http://127.0.0.1:" + std::to_string(free_port()), "k", "s", {}});
+  DatasetLoader loader(DatasetSources{"/tmp", "http://127.0.0.1:" + std::to_string(free_port()), "k", "s", {}, {}});
   auto d = loader.load("s3://datasets/x.csv");
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code, ErrorCode::kUnavailable);

@@ -235,7 +235,7 @@ TEST(PythonXgboost, PredictsIdenticallyOnAMulticlassModel) { expect_python_agree
 TEST(PythonXgboost, PredictsIdenticallyWithMissingValuesAndCategories) {
   TempDir dir;
   ASSERT_TRUE(DemoDatasets::ensure(dir.path()).ok());
-  auto d = DatasetLoader(DatasetSources{dir.path(), "", "", "", {}}).load("file://demo/churn.csv");
+  auto d = DatasetLoader(DatasetSources{dir.path(), "", "", "", {}, {}}).load("file://demo/churn.csv");
   ASSERT_TRUE(d.ok());
   expect_python_agrees(*d, "churned", 1);
 }
