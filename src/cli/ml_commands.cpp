@@ -2,6 +2,7 @@
 
 #include "cli/api_client.h"
 #include "cli/text_table.h"
+#include "http/request.h"
 
 #include <unistd.h>
 
@@ -30,20 +31,6 @@ std::string text(const nlohmann::json& v) {
     return buf;
   }
   return v.dump();
-}
-
-std::string url_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 void draw_progress(const nlohmann::json& job, bool tty) {
@@ -106,15 +93,15 @@ int train(const Config& config, const TrainOptions& options) {
 int jobs(const Config& config, const std::string& id, const std::string& status, const std::string& model, bool cancel) {
   ApiClient orchestrator(config.training_orchestrator_url);
   if (!id.empty()) {
-    auto r = cancel ? orchestrator.post("/jobs/" + url_escape(id) + "/cancel", nlohmann::json::object())
-                    : orchestrator.get("/jobs/" + url_escape(id));
+    auto r = cancel ? orchestrator.post("/jobs/" + http::percent_encode(id) + "/cancel", nlohmann::json::object())
+                    : orchestrator.get("/jobs/" + http::percent_encode(id));
     if (!r.ok()) return fail(r.error());
     std::printf("%s\n", r->dump(2).c_str());
     return 0;
   }
   std::string query = "/jobs?limit=100";
-  if (!status.empty()) query += "&status=" + url_escape(status);
-  if (!model.empty()) query += "&model=" + url_escape(model);
+  if (!status.empty()) query += "&status=" + http::percent_encode(status);
+  if (!model.empty()) query += "&model=" + http::percent_encode(model);
   auto r = orchestrator.get(query);
   if (!r.ok()) return fail(r.error());
   TextTable table({"ID", "MODEL", "STATUS", "PROGRESS", "CPU", "ATTEMPTS", "VERSION", "SUBMITTED"});
@@ -141,7 +128,7 @@ int models(const Config& config, const std::string& name) {
     table.print();
     return 0;
   }
-  auto r = registry.get("/registered-models/" + url_escape(name) + "/versions");
+  auto r = registry.get("/registered-models/" + http::percent_encode(name) + "/versions");
   if (!r.ok()) return fail(r.error());
   TextTable table({"VERSION", "STATUS", "JOB", "METRICS", "DIGEST"});
   for (const auto& v : (*r)["model_versions"]) {

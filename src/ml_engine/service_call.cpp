@@ -1,23 +1,13 @@
 #include "ml_engine/service_call.h"
 
+#include "http/request.h"
+
 #include <cctype>
 #include <cstdio>
 
 namespace chatdb::ml_engine {
 
-std::string path_segment(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char escaped[4];
-      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
-      out += escaped;
-    }
-  }
-  return out;
-}
+std::string path_segment(std::string_view text) { return http::percent_encode(text); }
 
 Status call_status(const Result<http::ClientResponse>& response, std::string_view service) {
   if (!response) {

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -53,6 +54,16 @@ std::string TestPostgres::url(const std::string& database) const {
 std::string TestPostgres::create_database(const std::string& name) {
   run(bin_ + "/createdb -h 127.0.0.1 -p " + std::to_string(port_) + " -U postgres " + name);
   return url(name);
+}
+
+std::string TestPostgres::create_fresh_database() {
+  static std::atomic<int> counter{0};
+  return create_database("test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+}
+
+TestPostgres& TestPostgres::shared() {
+  static TestPostgres server;
+  return server;
 }
 
 void TestPostgres::start() {

@@ -21,6 +21,11 @@ class TestPostgres {
   int port() const { return port_; }
   /// Creates a database and returns its URL.
   std::string create_database(const std::string& name);
+  /// Creates a database with a name no other call in this process used, and returns its URL.
+  std::string create_fresh_database();
+  /// One server for the whole test process, started on first use: suites that only need a
+  /// database each call create_fresh_database() on it.
+  static TestPostgres& shared();
   void stop();
   void start();
 

@@ -17,12 +17,6 @@
 namespace chatdb::metadata {
 namespace {
 
-// One PostgreSQL server for the whole suite; each test gets a database of its own.
-testing::TestPostgres& postgres() {
-  static testing::TestPostgres server;
-  return server;
-}
-
 std::string fresh_name() {
   static std::atomic<int> n{0};
   return "contract_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
@@ -46,7 +40,8 @@ Backend sqlite_backend() {
 }
 
 Backend postgres_backend() {
-  return {"postgresql", [] { return postgres().create_database(fresh_name()); },
+  // One PostgreSQL server for the whole suite; each test gets a database of its own.
+  return {"postgresql", [] { return testing::TestPostgres::shared().create_fresh_database(); },
           [](const std::string& url) { return std::make_unique<PostgresStore>(url); }};
 }
 

@@ -17,11 +17,6 @@
 namespace chatdb::orchestrator {
 namespace {
 
-testing::TestPostgres& postgres() {
-  static testing::TestPostgres server;
-  return server;
-}
-
 std::string fresh_name() {
   static std::atomic<int> n{0};
   return "jobs_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
@@ -33,7 +28,7 @@ std::unique_ptr<metadata::MetadataStore> open_backend(const std::string& kind) {
     std::filesystem::create_directories(dir);
     return std::make_unique<metadata::SqliteStore>((dir / "m.db").string());
   }
-  return std::make_unique<metadata::PostgresStore>(postgres().create_database(fresh_name()));
+  return std::make_unique<metadata::PostgresStore>(testing::TestPostgres::shared().create_fresh_database());
 }
 
 JobRequest request(const std::string& model, double cpu = 1, std::int64_t priority = 0) {

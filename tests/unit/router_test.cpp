@@ -104,3 +104,16 @@ TEST(RequestTest, JsonObjectRejectsMalformedNonObjectAndWrongType) {
 
 }  // namespace
 }  // namespace chatdb::http
+
+namespace chatdb::http {
+namespace {
+
+TEST(RequestTest, PercentEncodeRoundTripsThroughDecode) {
+  EXPECT_EQ(percent_encode("a b/c?d=é~_.-"), "a%20b%2Fc%3Fd%3D%C3%A9~_.-");
+  auto back = percent_decode(percent_encode("models/x y&z"), false);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value(), "models/x y&z");
+}
+
+}  // namespace
+}  // namespace chatdb::http
