@@ -35,7 +35,7 @@ Status CsvParser::end_record() {
   fields_.clear();
   std::size_t begin = 0;
   for (std::size_t i = 0; i < ends_.size(); ++i) {
-    fields_.push_back({std::string_view(buffer_).substr(begin, ends_[i] - begin), quoted_[i]});
+    fields_.push_back({std::string_view(buffer_).substr(begin, ends_[i] - begin), quoted_[i] != 0});
     begin = ends_[i];
   }
   Status s = handler_(fields_, record_line_);

@@ -2,11 +2,10 @@
 
 #include "orchestrator/job_repository.h"
 
+#include "common/periodic_worker.h"
+
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 namespace chatdb::orchestrator {
 
@@ -36,11 +35,7 @@ class Scheduler {
   double capacity_;
   std::chrono::milliseconds interval_;
   std::function<void(const Tick&)> on_tick_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  PeriodicWorker worker_;
 };
 
 }  // namespace chatdb::orchestrator

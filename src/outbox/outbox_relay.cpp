@@ -10,33 +10,13 @@
 namespace chatdb::outbox {
 
 OutboxRelay::OutboxRelay(metadata::MetadataStore& store, bus::MessageBus& bus, RelayOptions options)
-    : store_(store), bus_(bus), options_(options) {}
+    : store_(store), bus_(bus), options_(options), backoff_(options.initial_backoff), worker_([this] { return step(); }) {}
 
 OutboxRelay::~OutboxRelay() { stop(); }
 
-void OutboxRelay::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
-}
-
-void OutboxRelay::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void OutboxRelay::notify() {
-  {
-    std::lock_guard lock(mutex_);
-    notified_ = true;
-  }
-  wake_.notify_all();
-}
+void OutboxRelay::start() { worker_.start(); }
+void OutboxRelay::stop() { worker_.stop(); }
+void OutboxRelay::notify() { worker_.wake(); }
 
 Result<int> OutboxRelay::publish_pending() {
   int total = 0;
@@ -80,36 +60,30 @@ Result<int> OutboxRelay::publish_pending() {
   }
 }
 
-void OutboxRelay::loop() {
-  auto backoff = options_.initial_backoff;
-  auto last_cleanup = std::chrono::steady_clock::now();
-  while (true) {
-    auto result = publish_pending();
-    std::chrono::milliseconds wait = options_.poll_interval;
-    if (!result.ok()) {
-      Logger::warn("outbox relay: publish failed; retrying", {{"error", result.error().message},
-                                                               {"backoff_ms", backoff.count()}});
-      wait = backoff;
-      backoff = std::min(backoff * 2, options_.max_backoff);
-    } else {
-      backoff = options_.initial_backoff;
-    }
-    if (std::chrono::steady_clock::now() - last_cleanup > std::chrono::minutes(5)) {
-      last_cleanup = std::chrono::steady_clock::now();
-      std::int64_t cutoff = unix_millis() - std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count();
-      (void)store_.transact([&](metadata::Transaction& tx) -> Status {
-        auto r = tx.execute("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1", {cutoff});
-        if (!r.ok()) return r.error();
-        return Status::success();
-      });
-    }
-    std::unique_lock lock(mutex_);
-    // After a failure only stop() cuts the backoff short: a notify must not turn it into a spin.
-    bool failed = !result.ok();
-    wake_.wait_for(lock, wait, [&] { return stopping_ || (!failed && notified_); });
-    if (stopping_) return;
-    notified_ = false;
+PeriodicWorker::Pause OutboxRelay::step() {
+  auto result = publish_pending();
+  if (std::chrono::steady_clock::now() - last_cleanup_ > std::chrono::minutes(5)) delete_old_published();
+  if (result.ok()) {
+    backoff_ = options_.initial_backoff;
+    return {options_.poll_interval};
   }
+  Logger::warn("outbox relay: publish failed; retrying",
+               {{"error", result.error().message}, {"backoff_ms", backoff_.count()}});
+  // Sleep through notify(): new commits must not turn the backoff into a spin.
+  PeriodicWorker::Pause pause{backoff_, false};
+  backoff_ = std::min(backoff_ * 2, options_.max_backoff);
+  return pause;
+}
+
+void OutboxRelay::delete_old_published() {
+  last_cleanup_ = std::chrono::steady_clock::now();
+  std::int64_t cutoff = unix_millis() - std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention).count();
+  Status st = store_.transact([&](metadata::Transaction& tx) -> Status {
+    auto r = tx.execute("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1", {cutoff});
+    if (!r.ok()) return r.error();
+    return Status::success();
+  });
+  if (!st.ok()) Logger::warn("outbox relay: cannot delete old published events", {{"error", st.error().message}});
 }
 
 }  // namespace chatdb::outbox

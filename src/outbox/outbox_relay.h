@@ -3,11 +3,10 @@
 #include "bus/message_bus.h"
 #include "metadata/metadata_store.h"
 
+#include "common/periodic_worker.h"
+
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 namespace chatdb::outbox {
 
@@ -22,7 +21,8 @@ struct RelayOptions {
 /// Publishes the outbox to the bus in id order, on a thread of its own. An event is marked
 /// published only after the bus acknowledged it, so a crash between the two publishes it
 /// again after restart (consumers deduplicate by id): nothing committed is lost. While the
-/// bus is down it retries the same event with exponential backoff, so per-key order holds.
+/// bus is down it retries the same event with exponential backoff (which notify() does not cut
+/// short), so per-key order holds.
 class OutboxRelay {
  public:
   OutboxRelay(metadata::MetadataStore& store, bus::MessageBus& bus, RelayOptions options = {});
@@ -41,17 +41,16 @@ class OutboxRelay {
   std::int64_t published() const { return published_.load(); }
 
  private:
-  void loop();
+  PeriodicWorker::Pause step();
+  void delete_old_published();
 
   metadata::MetadataStore& store_;
   bus::MessageBus& bus_;
   RelayOptions options_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool notified_ = false;
+  std::chrono::milliseconds backoff_;
+  std::chrono::steady_clock::time_point last_cleanup_ = std::chrono::steady_clock::now();
   std::atomic<std::int64_t> published_{0};
-  std::thread thread_;
+  PeriodicWorker worker_;
 };
 
 }  // namespace chatdb::outbox

@@ -25,39 +25,23 @@ Prober::Prober(std::vector<Target> targets, std::chrono::milliseconds interval, 
       up_(metrics.gauge("chatdb_probe_up", "1 when the target's last /health and /ready probe succeeded.", {"target"})),
       duration_(metrics.histogram("chatdb_probe_duration_seconds", "Time of one probe of a target.", {"target"},
                                   http::MetricsRegistry::default_latency_buckets())),
-      total_(metrics.counter("chatdb_probes_total", "Probes run, by target and result.", {"target", "result"})) {}
+      total_(metrics.counter("chatdb_probes_total", "Probes run, by target and result.", {"target", "result"})),
+      worker_([this] {
+        std::vector<ProbeResult> round;
+        for (const auto& t : targets_) round.push_back(probe(t));
+        std::lock_guard lock(mutex_);
+        latest_ = std::move(round);
+        return PeriodicWorker::Pause{interval_};
+      }) {}
 
 Prober::~Prober() { stop(); }
 
-void Prober::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
-}
-
-void Prober::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void Prober::start() { worker_.start(); }
+void Prober::stop() { worker_.stop(); }
 
 std::vector<ProbeResult> Prober::latest() const {
   std::lock_guard lock(mutex_);
   return latest_;
-}
-
-void Prober::loop() {
-  while (true) {
-    std::vector<ProbeResult> round;
-    for (const auto& t : targets_) round.push_back(probe(t));
-    std::unique_lock lock(mutex_);
-    latest_ = std::move(round);
-    if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) return;
-  }
 }
 
 ProbeResult Prober::probe(const Target& target) {

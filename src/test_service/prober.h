@@ -5,11 +5,11 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "common/periodic_worker.h"
+
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace chatdb::test_service {
@@ -42,7 +42,6 @@ class Prober {
   std::vector<ProbeResult> latest() const;
 
  private:
-  void loop();
   ProbeResult probe(const Target& target);
 
   std::vector<Target> targets_;
@@ -51,11 +50,9 @@ class Prober {
   http::Family<http::Gauge>& up_;
   http::Family<http::Histogram>& duration_;
   http::Family<http::Counter>& total_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  mutable std::mutex mutex_;  // guards latest_
   std::vector<ProbeResult> latest_;
-  std::thread thread_;
+  PeriodicWorker worker_;
 };
 
 nlohmann::json to_json(const ProbeResult& r);
