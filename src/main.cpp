@@ -42,10 +42,11 @@ std::vector<std::string> service_names() {
           std::string(model_registry::ModelRegistry::kName)};
 }
 
-// The data sources of this process: CHATDB_DATA_SOURCES, a --database URL (named "cli") and,
-// in embedded mode (local bus) or when nothing else is configured, the generated demo. The
-// query parser asks them questions; the ml-engine trains on their tables (table://).
-std::shared_ptr<nl2sql::Catalog> make_catalog(const Config& config, const std::string& database_url) {
+// The data sources of this process: CHATDB_DATA_SOURCES, a --database URL (named "cli") and
+// the generated demo in embedded mode (local bus), or when nothing else is configured and
+// `demo_when_empty`. The query parser asks them questions; the ml-engine trains on their
+// tables (table://) and never generates the demo itself outside embedded mode.
+std::shared_ptr<nl2sql::Catalog> make_catalog(const Config& config, const std::string& database_url, bool demo_when_empty) {
   auto catalog = std::make_shared<nl2sql::Catalog>();
   if (Status s = nl2sql::add_data_sources(*catalog, config.data_sources); !s) throw ConfigError("CHATDB_DATA_SOURCES: " + s.error().message);
   if (!database_url.empty()) {
@@ -54,7 +55,7 @@ std::shared_ptr<nl2sql::Catalog> make_catalog(const Config& config, const std::s
     catalog->add("cli", *source);
   }
   bool embedded = config.kafka_bootstrap_servers == "local://";
-  if (!catalog->contains("demo") && database_url.empty() && (embedded || catalog->names().empty())) {
+  if (!catalog->contains("demo") && database_url.empty() && (embedded || (demo_when_empty && catalog->names().empty()))) {
     std::string path = config.data_dir + "/demo.db";
     if (Status s = nl2sql::DemoDatabase::ensure(path); !s) throw ConfigError("demo database: " + s.error().message);
     catalog->add("demo", std::make_shared<nl2sql::SqliteSource>(path));
@@ -64,7 +65,7 @@ std::shared_ptr<nl2sql::Catalog> make_catalog(const Config& config, const std::s
 
 std::shared_ptr<nl2sql::QueryEngine> make_query_engine(const Config& config, const std::string& database_url,
                                                        const nl2sql::LlmOptions& llm = {}) {
-  auto catalog = make_catalog(config, database_url);
+  auto catalog = make_catalog(config, database_url, true);
   std::shared_ptr<nl2sql::LlmBackend> backend;
   if (!llm.base_url.empty()) backend = std::make_shared<nl2sql::LlmBackend>(llm);
   return std::make_shared<nl2sql::QueryEngine>(catalog, nl2sql::EngineOptions{},
@@ -131,7 +132,7 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
     options.orchestrator_url = config.training_orchestrator_url;
     options.registry_url = config.model_registry_url;
     options.datasets = {config.dataset_root, config.s3_endpoint, config.aws_access_key_id, config.aws_secret_access_key, {},
-                        ml_engine::TableCsvExport(make_catalog(config, ""), 1'000'000)};
+                        ml_engine::TableCsvExport(make_catalog(config, "", false), 1'000'000)};
     // Short calls fail fast and a failing peer opens its circuit; artifact transfers ask for longer.
     auto client = std::make_shared<http::Client>(http::ClientOptions{std::chrono::seconds(2), std::chrono::seconds(5)});
     return std::make_shared<ml_engine::MlEngine>(options, backends.bus, client);
