@@ -3,6 +3,8 @@
 BUILD_DIR ?= build
 PYTHON ?= /usr/bin/python3
 JOBS ?= 2
+# ccache then keys on paths relative to the checkout, so every clone shares one cache.
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: all deps build run test test-unit test-e2e test-integration-local test-load test-robustness bench clean
 

@@ -4,6 +4,7 @@
 #include "artifacts/artifact_store_factory.h"
 #include "bus/message_bus_factory.h"
 #include "cli/ml_commands.h"
+#include "common/build_info.h"
 #include "common/config.h"
 #include "common/logger.h"
 #include "metadata/metadata_store_factory.h"
@@ -190,7 +191,7 @@ std::string redact_password(const std::string& url) {
 
 void print_banner(const Config& config, const std::vector<std::pair<std::string, std::uint16_t>>& bound) {
   std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
-  std::printf("ChatDB %s is up (%zu service%s, metadata %s, bus %s)\n", CHATDB_VERSION, bound.size(),
+  std::printf("ChatDB %s is up (%zu service%s, metadata %s, bus %s)\n", BuildInfo::version(), bound.size(),
               bound.size() == 1 ? "" : "s", redact_password(config.database_url).c_str(),
               config.kafka_bootstrap_servers.c_str());
   for (const auto& [name, port] : bound) {
@@ -376,7 +377,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     if (version->parsed()) {
-      std::printf("chatdb %s (commit %s)\n", CHATDB_VERSION, CHATDB_GIT_COMMIT);
+      std::printf("chatdb %s (commit %s)\n", BuildInfo::version(), BuildInfo::commit());
       return 0;
     }
     if (ask_cmd->parsed()) return ask(load_config(*ask_cmd, flag_values), question, database_url, llm);

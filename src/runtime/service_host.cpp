@@ -1,5 +1,6 @@
 #include "runtime/service_host.h"
 
+#include "common/build_info.h"
 #include "common/logger.h"
 #include "common/process_stats.h"
 #include "http/problem.h"
@@ -43,7 +44,7 @@ void register_common_metrics(http::MetricsRegistry& m, const std::string& servic
   m.gauge_callback("process_start_time_seconds", "Start time of the process since unix epoch in seconds.",
                    [] { return ProcessStats::start_time_seconds(); });
   m.gauge("chatdb_build_info", "Build of the running binary; the value is always 1.", {"service", "version", "commit"})
-      .with({service, CHATDB_VERSION, CHATDB_GIT_COMMIT})
+      .with({service, BuildInfo::version(), BuildInfo::commit()})
       .set(1);
 }
 
@@ -99,7 +100,7 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
   router.add("GET", "/", [&hosted, name](const http::Request&) {
     nlohmann::json body = {{"service", name},
                            {"summary", hosted.service->summary()},
-                           {"version", CHATDB_VERSION},
+                           {"version", BuildInfo::version()},
                            {"api_prefixes", hosted.service->mount_prefixes()},
                            {"endpoints", endpoint_list(*hosted.router)}};
     body.update(hosted.service->describe());
