@@ -202,6 +202,12 @@ void print_banner(const Config& config, const std::vector<std::pair<std::string,
     if (name == test_service::TestService::kName) {
       std::printf("  curl http://%s:%u/            # status of every service\n", host.c_str(), port);
     }
+    if (name == query_parser::QueryParser::kName) {
+      std::printf("  chatdb ask \"which country has the most customers?\"\n");
+    }
+    if (name == orchestrator::TrainingOrchestrator::kName) {
+      std::printf("  chatdb train --model churn --dataset file://demo/churn.csv\n");
+    }
   }
   if (!bound.empty()) {
     std::printf("  curl http://%s:%u/health\n  curl http://%s:%u/metrics\n", host.c_str(), bound.front().second,
