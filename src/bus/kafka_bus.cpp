@@ -182,7 +182,7 @@ class KafkaSubscription final : public Subscription {
     Message message{raw.topic_name(), raw.key() ? *raw.key() : std::string(),
                     raw.payload() ? std::string(static_cast<const char*>(raw.payload()), raw.len()) : std::string(),
                     raw.partition(), raw.offset()};
-    Status status = deliver(message);
+    Status status = call_handler(handler_, message);
     if (status.ok()) {
       store_offset(message.topic, message.partition, message.offset + 1);
       return;
@@ -215,16 +215,6 @@ class KafkaSubscription final : public Subscription {
     }
   }
 
-  // A throwing handler is a bug, but it must not take the process down with it.
-  Status deliver(const Message& message) {
-    try {
-      return handler_(message);
-    } catch (const std::exception& e) {
-      return Error::internal(std::string("handler threw: ") + e.what());
-    } catch (...) {
-      return Error::internal("handler threw a non-standard exception");
-    }
-  }
 
   const std::chrono::milliseconds retry_backoff_;
   const std::string group_;

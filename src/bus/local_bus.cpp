@@ -180,7 +180,7 @@ class LocalBus::State::Consumer final : public Subscription {
       cursor.in_flight = true;
       lock.unlock();
 
-      Status status = deliver(message);
+      Status status = call_handler(handler_, message);
       if (!status.ok()) {
         Logger::warn("bus: handler failed; the message will be delivered again",
                      {{"topic", topic_}, {"group", group_}, {"partition", message.partition},
@@ -201,16 +201,6 @@ class LocalBus::State::Consumer final : public Subscription {
     }
   }
 
-  // A throwing handler is a bug, but it must not take the process down with it.
-  Status deliver(const Message& message) {
-    try {
-      return handler_(message);
-    } catch (const std::exception& e) {
-      return Error::internal(std::string("handler threw: ") + e.what());
-    } catch (...) {
-      return Error::internal("handler threw a non-standard exception");
-    }
-  }
 
   std::shared_ptr<State> state_;
   std::string topic_;

@@ -22,6 +22,10 @@ struct Message {
 /// may then be stored), an error to have the same message delivered again later.
 using Handler = std::function<Status(const Message&)>;
 
+/// Runs a handler for a bus's delivery thread: a handler that throws is a bug, but it must not
+/// take the process down, so the exception becomes an internal error (and a redelivery).
+Status call_handler(const Handler& handler, const Message& message);
+
 /// A running consumer; destroying it stops consuming (after the handler in progress returns).
 class Subscription {
  public:
