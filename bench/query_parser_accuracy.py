@@ -1,24 +1,34 @@
 #!/usr/bin/env python3
-"""Accuracy and latency of the query parser on the public text-to-SQL benchmark.
+"""Accuracy, calibration and latency of the query parser on held-out question sets.
 
-usage: bench/query_parser_accuracy.py [--chatdb build/chatdb] [--bench DIR] [--verbose]
+usage: bench/query_parser_accuracy.py [--chatdb build/chatdb] [--bench DIR] [--sets a,b] [--verbose]
+                                      [--write-readme]
 
-For each database of the benchmark (geography, restaurants) it runs
-`chatdb parse --database sqlite://DB --batch QUESTIONS --timings T`, scores the predictions
-with the benchmark's own score.py (strict and lenient, by execution), and reports the share
-of questions answered, the accuracy on those answered and the parse latency p50/p99.
+Sets:
+- the public text-to-SQL benchmark in ../shared/benchmarks/text2sql (geography, restaurants);
+- the frozen unseen sets in bench/unseen (written blind by someone who had not read the parser;
+  `"gold": null` marks a question the database cannot answer, where abstaining is right).
+
+For each set it runs `chatdb parse --database sqlite://DB --batch QUESTIONS --timings T` and
+scores each answer by execution (rows equal as multisets, extra columns allowed: the lenient
+rule of the benchmark's score.py). It reports the share answered, right when answered
+(precision), right overall, the precision of answers at or above each confidence level, and
+the parse latency p50/p99. With --write-readme the table replaces the one in bench/README.md.
 """
 import argparse
 import importlib.util
 import json
+import re
 import sqlite3
 import subprocess
 import sys
 import tempfile
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LEVELS = (0.62, 0.8, 0.9, 1.0)
 
 
 def load_score(bench: Path):
@@ -36,60 +46,105 @@ def percentile(values, p):
     return ordered[k]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--chatdb", default=str(ROOT / "build" / "chatdb"))
-    ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "benchmarks" / "text2sql"))
-    ap.add_argument("--verbose", action="store_true", help="print every answered question that is wrong")
-    args = ap.parse_args()
-    bench = Path(args.bench)
-    score = load_score(bench)
-    totals = Counter()
-    latencies = []
-    rows = []
+def question_sets(bench: Path, unseen_dbs: Path):
+    sets = []
     for db in ("geography", "restaurants"):
-        questions = [json.loads(l) for l in open(bench / f"{db}.jsonl") if l.strip()]
-        with tempfile.TemporaryDirectory() as tmp:
-            tmp = Path(tmp)
-            (tmp / "q.jsonl").write_text("".join(json.dumps({"id": q["id"], "question": q["question"]}) + "\n" for q in questions))
-            with open(tmp / "pred.jsonl", "w") as out:
-                subprocess.run([args.chatdb, "parse", "--database", f"sqlite://{bench / (db + '.db')}",
-                                "--batch", str(tmp / "q.jsonl"), "--timings", str(tmp / "t.jsonl"),
-                                "--data-dir", str(tmp / "data")], stdout=out, stderr=subprocess.DEVNULL, check=True)
-            preds = {p["id"]: p["sql"] for p in map(json.loads, open(tmp / "pred.jsonl")) if p}
-            latencies += [t["ms"] for t in map(json.loads, open(tmp / "t.jsonl"))]
-            official = subprocess.run([sys.executable, str(bench / "score.py"), str(bench / f"{db}.jsonl"),
-                                       str(tmp / "pred.jsonl"), str(bench)],
-                                      capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-        conn = sqlite3.connect(f"file:{bench / (db + '.db')}?mode=ro", uri=True)
-        c = Counter()
-        for q in questions:
-            sql = preds.get(q["id"])
-            c["n"] += 1
-            if not sql:
-                continue
-            c["answered"] += 1
+        sets.append((db, bench / f"{db}.jsonl", bench / f"{db}.db"))
+    for jsonl in sorted((ROOT / "bench" / "unseen").glob("*.jsonl")):
+        sets.append((f"unseen/{jsonl.stem}", jsonl, unseen_dbs / f"{jsonl.stem}.db"))
+    return sets
+
+
+def run_set(args, score, name, questions_path, db_path, latencies):
+    questions = [json.loads(l) for l in open(questions_path) if l.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "q.jsonl").write_text("".join(json.dumps({"id": q["id"], "question": q["question"]}) + "\n"
+                                             for q in questions))
+        with open(tmp / "pred.jsonl", "w") as out:
+            subprocess.run([args.chatdb, "parse", "--database", f"sqlite://{db_path}", "--batch", str(tmp / "q.jsonl"),
+                            "--timings", str(tmp / "t.jsonl"), "--data-dir", str(tmp / "data")],
+                           stdout=out, stderr=subprocess.DEVNULL, check=True)
+        preds = {p["id"]: p for p in map(json.loads, open(tmp / "pred.jsonl")) if p}
+        latencies += [t["ms"] for t in map(json.loads, open(tmp / "t.jsonl"))]
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    c = Counter()
+    for q in questions:
+        p = preds.get(q["id"], {})
+        sql, confidence = p.get("sql"), p.get("confidence", 0)
+        c["n"] += 1
+        if not sql:
+            continue
+        c["answered"] += 1
+        right = False
+        if q["gold"] is not None:
             gold = score.run(conn, q["gold"])
             try:
                 pred = score.run(conn, sql)
             except sqlite3.Error:
                 pred = None
-            strict = pred is not None and Counter(pred) == Counter(gold)
-            lenient = strict or (pred is not None and score.lenient_equal(pred, gold))
-            c["strict"] += strict
-            c["lenient"] += lenient
-            if args.verbose and not lenient:
-                print(f"WRONG {q['id']}: {q['question']}\n  gold: {q['gold']}\n  pred: {sql}")
-        totals.update(c)
-        rows.append((db, c, official))
-    print("| database | questions | answered | strict | lenient | strict on answered | lenient on answered | score.py |")
-    print("|---|---|---|---|---|---|---|---|")
-    for db, c, official in rows + [("total", totals, "")]:
+            right = pred is not None and (Counter(pred) == Counter(gold) or score.lenient_equal(pred, gold))
+        c["right"] += right
+        for level in LEVELS:
+            if confidence >= level - 1e-9:
+                c[f"answered@{level}"] += 1
+                c[f"right@{level}"] += right
+        if args.verbose and not right:
+            print(f"WRONG {q['id']} ({confidence}): {q['question']}\n  gold: {q['gold']}\n  pred: {sql}")
+    if args.verbose:
+        for q in questions:
+            if not preds.get(q["id"], {}).get("sql") and q["gold"] is not None:
+                print(f"UNANSWERED {q['id']}: {q['question']}\n  gold: {q['gold']}")
+    return c
+
+
+def table(rows, latencies):
+    levels = " | ".join(f"precision at >= {l}" for l in LEVELS)
+    lines = [f"| set | questions | answered | right overall | precision | {levels} |",
+             "|---|---|---|---|---|" + "---|" * len(LEVELS)]
+    for name, c in rows:
         n, a = c["n"], c["answered"]
-        print(f"| {db} | {n} | {a} ({100*a/n:.0f}%) | {100*c['strict']/n:.1f}% | {100*c['lenient']/n:.1f}% "
-              f"| {100*c['strict']/max(a,1):.1f}% | {100*c['lenient']/max(a,1):.1f}% | {official} |")
-    print(f"parse latency over {len(latencies)} questions: p50 {percentile(latencies, 50):.2f} ms, "
-          f"p99 {percentile(latencies, 99):.2f} ms")
+        cal = " | ".join(f"{100 * c[f'right@{l}'] / c[f'answered@{l}']:.0f}% ({c[f'answered@{l}']})"
+                         if c[f"answered@{l}"] else "-" for l in LEVELS)
+        lines.append(f"| {name} | {n} | {a} ({100 * a / n:.0f}%) | {c['right']} ({100 * c['right'] / n:.0f}%) "
+                     f"| {100 * c['right'] / max(a, 1):.1f}% | {cal} |")
+    lines.append("")
+    lines.append(f"parse latency over {len(latencies)} questions: p50 {percentile(latencies, 50):.2f} ms, "
+                 f"p99 {percentile(latencies, 99):.2f} ms.")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--chatdb", default=str(ROOT / "build" / "chatdb"))
+    ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "benchmarks" / "text2sql"))
+    ap.add_argument("--sets", default="", help="comma-separated set names (default: all)")
+    ap.add_argument("--verbose", action="store_true", help="print every answered question that is wrong")
+    ap.add_argument("--write-readme", action="store_true", help="replace the table in bench/README.md")
+    args = ap.parse_args()
+    bench = Path(args.bench)
+    score = load_score(bench)
+    latencies, rows = [], []
+    totals = {"public": Counter(), "unseen": Counter()}
+    with tempfile.TemporaryDirectory() as dbs:
+        subprocess.run([sys.executable, str(ROOT / "bench" / "unseen" / "build.py"), dbs], check=True,
+                       stdout=subprocess.DEVNULL)
+        wanted = set(filter(None, args.sets.split(",")))
+        for name, questions, db in question_sets(bench, Path(dbs)):
+            if wanted and name not in wanted and name.split("/")[-1] not in wanted:
+                continue
+            c = run_set(args, score, name, questions, db, latencies)
+            rows.append((name, c))
+            totals["unseen" if name.startswith("unseen/") else "public"].update(c)
+    rows += [(f"all {k}", c) for k, c in totals.items() if c["n"]]
+    text = table(rows, latencies)
+    print(text)
+    if args.write_readme:
+        readme = ROOT / "bench" / "README.md"
+        body = f"Measured {date.today().isoformat()} on 2 cores:\n\n{text}\n"
+        new = re.sub(r"(<!-- query-parser-accuracy:start -->\n).*?(<!-- query-parser-accuracy:end -->)",
+                     lambda m: m.group(1) + body + m.group(2), readme.read_text(), flags=re.S)
+        readme.write_text(new)
 
 
 if __name__ == "__main__":

@@ -255,9 +255,18 @@ int ask(const Config& config, const std::string& question, const std::string& da
     std::fprintf(stderr, "chatdb: %s\n", result.error().message.c_str());
     return 1;
   }
-  std::printf("%s\n-- %s (confidence %.2f)\n\n", result->parsed.answer.sql.c_str(), result->parsed.answer.explanation.c_str(),
-              result->parsed.answer.confidence);
-  print_rows(result->rows);
+  const auto& answer = result->parsed.answer;
+  if (answer.sql.empty()) {
+    std::printf("%s\n", answer.clarification.c_str());
+  } else {
+    std::printf("%s\n-- %s (confidence %.2f)\n\n", answer.sql.c_str(), answer.explanation.c_str(), answer.confidence);
+    print_rows(result->rows);
+  }
+  if (!answer.alternatives.empty()) std::printf("\n%s:\n", answer.sql.empty() ? "Readings" : "Other readings");
+  for (std::size_t i = 0; i < answer.alternatives.size(); ++i) {
+    const auto& alt = answer.alternatives[i];
+    std::printf("  %zu. %s\n     %s (confidence %.2f)\n", i + 1, alt.explanation.c_str(), alt.sql.c_str(), alt.confidence);
+  }
   return 0;
 }
 
@@ -284,11 +293,13 @@ int parse_batch(const Config& config, const std::string& database_url, const std
     auto started = std::chrono::steady_clock::now();
     auto parsed = engine->parse(item["question"].get<std::string>(), database);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    nlohmann::json out = {{"id", item["id"]}, {"sql", parsed ? nlohmann::json(parsed->answer.sql) : nlohmann::json()}};
+    bool answered_here = parsed && !parsed->answer.sql.empty();
+    nlohmann::json out = {{"id", item["id"]}, {"sql", answered_here ? nlohmann::json(parsed->answer.sql) : nlohmann::json()}};
+    if (answered_here) out["confidence"] = parsed->answer.confidence;
     std::printf("%s\n", out.dump().c_str());
     if (timing_out) timing_out << nlohmann::json{{"id", item["id"]}, {"ms", ms}}.dump() << "\n";
     ++total;
-    answered += parsed ? 1 : 0;
+    answered += answered_here ? 1 : 0;
   }
   std::fprintf(stderr, "chatdb: answered %d of %d questions\n", answered, total);
   return 0;

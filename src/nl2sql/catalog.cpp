@@ -1,5 +1,7 @@
 #include "nl2sql/catalog.h"
 
+#include "nl2sql/schema_profiler.h"
+
 namespace chatdb::nl2sql {
 
 void Catalog::add(const std::string& name, std::shared_ptr<DataSource> source, std::map<std::string, std::string> glossary) {
@@ -60,8 +62,9 @@ Result<std::shared_ptr<const Knowledge>> Catalog::load(const std::string& name, 
     std::lock_guard lock(mutex_);
     if (entries_[name].knowledge) return entries_[name].knowledge;
   }
-  auto schema = source->introspect();
-  if (!schema) return schema.error();
+  auto declared = source->introspect();
+  if (!declared) return declared.error();
+  Result<Schema> schema = SchemaProfiler::profile(*source, *declared);
   auto lexicon = Lexicon::build(*schema, glossary);
   if (!lexicon) return lexicon.error();
   auto k = std::make_shared<Knowledge>();

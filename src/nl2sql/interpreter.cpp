@@ -21,9 +21,9 @@ struct Comparator {
 
 class Interpreter {
  public:
-  Interpreter(const Schema& schema, const ValueIndex& values, LinkedQuestion question)
+  Interpreter(const Schema& schema, const ValueIndex& values, LinkedQuestion question, Choices& choices)
       : schema_(schema), values_(values), items_(std::move(question.items)),
-        unknown_(std::move(question.unknown)) {}
+        unknown_(std::move(question.unknown)), choices_(choices) {}
 
   Result<QueryPlan> interpret() {
     for (const auto& w : unknown_) doubt(0.6, "'" + w + "' matches no table, column or stored value");
@@ -35,6 +35,7 @@ class Interpreter {
     if (auto s = read_comparisons(); !s.ok()) return s.error();
     read_absences();
     if (auto s = read_grouping(); !s.ok()) return s.error();
+    read_flags();
     if (auto s = read_superlatives(); !s.ok()) return s.error();
     if (auto s = read_values(); !s.ok()) return s.error();
     if (auto s = read_dates(); !s.ok()) return s.error();
@@ -176,9 +177,7 @@ class Interpreter {
       // Each value scores the tables that hold it (more when it names their rows, most when
       // other columns refer to it); the first value counts double, later ones qualify it.
       // Tables named elsewhere in the question, by role words, count too.
-      const Table* best = nullptr;
-      double best_score = -1;
-      bool tie = false;
+      std::vector<std::pair<const Table*, double>> scored;
       for (const auto& term : at(i).terms) {
         double score = 0;
         double weight = 2;
@@ -199,16 +198,20 @@ class Interpreter {
           score += weight * value_score;
           weight = 1;
         }
-        if (score > best_score + 1e-9) {
-          best_score = score;
-          best = schema_.table(term.table);
-          tie = false;
-        } else if (std::abs(score - best_score) < 1e-9 && schema_.table(term.table) != best) {
-          tie = true;
-        }
+        const Table* t = schema_.table(term.table);
+        if (std::none_of(scored.begin(), scored.end(), [&](const auto& s) { return s.first == t; })) scored.emplace_back(t, score);
       }
-      if (tie) doubt(0.6, "'" + at(i).word + "' is a column of several tables and nothing tells which");
-      subject_ = best;
+      std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.second > b.second + 1e-9; });
+      std::vector<std::string> tied;
+      for (const auto& [t, score] : scored) {
+        if (std::abs(score - scored.front().second) < 1e-9) tied.push_back(t->name);
+      }
+      std::size_t pick = 0;
+      if (tied.size() > 1) {
+        doubt(0.6, "'" + at(i).word + "' is a column of several tables and nothing tells which");
+        pick = choices_.choose("'" + at(i).raw + "' is in several tables: which is meant?", tied);
+      }
+      subject_ = scored[pick].first;
       return Status::success();
     }
     // Only values: the table whose name column holds them ("where is jamerican cuisine").
@@ -314,7 +317,7 @@ class Interpreter {
     for (const Table* t : tables) {
       for (const auto& concept_word : concepts) {
         for (const auto& c : t->columns) {
-          if (!(c.numeric() || (temporal_ok && c.temporal())) || c.primary_key || is_key_column(*t, c)) continue;
+          if (!(c.numeric() || (temporal_ok && c.temporal())) || c.flag || c.primary_key || is_key_column(*t, c)) continue;
           for (const auto& w : split_identifier(c.name)) {
             if (stem(w) == concept_word) return ColumnRef{t->name, c.name};
           }
@@ -465,7 +468,7 @@ class Interpreter {
   std::vector<const Column*> measure_columns(const Table& t) const {
     std::vector<const Column*> out;
     for (const auto& c : t.columns) {
-      if (c.numeric() && !c.primary_key && !is_key_column(t, c)) out.push_back(&c);
+      if (c.numeric() && !c.flag && !c.primary_key && !is_key_column(t, c)) out.push_back(&c);
     }
     return out;
   }
@@ -552,30 +555,63 @@ class Interpreter {
 
   // The candidate of a column item in the subject's table, else in the nearest table.
   std::optional<ColumnRef> own_column(const LinkedItem& it) {
-    std::optional<ColumnRef> best;
+    std::vector<ColumnRef> best;
     std::size_t best_d = 99;
     double best_score = 0;
-    bool tie = false;
     for (const auto& t : it.terms) {
       auto d = distance(subject_->name, t.table);
       if (!d) continue;
       if (*d < best_d || (*d == best_d && t.score > best_score)) {
         best_d = *d;
         best_score = t.score;
-        best = ColumnRef{t.table, t.column};
-        tie = false;
+        best = {ColumnRef{t.table, t.column}};
       } else if (*d == best_d && t.score == best_score) {
-        tie = true;
+        best.push_back(ColumnRef{t.table, t.column});
       }
     }
+    if (best.empty()) return std::nullopt;
+    if (best.size() == 1) return best.front();
     // "elevation" when a table has both highest_elevation and lowest_elevation.
-    if (tie) doubt(0.6, "'" + it.raw + "' may name several columns of " + best->table);
-    return best;
+    doubt(0.6, "'" + it.raw + "' may name several columns of " + best.front().table);
+    std::vector<std::string> options;
+    for (const auto& c : best) options.push_back(c.table + "." + c.column);
+    return best[choices_.choose("'" + it.raw + "' may name several columns: which is meant?", options)];
   }
 
   // -- grouping ---------------------------------------------------------------------------------
 
+  // "signups per year", "revenue by month", "monthly sales": the date's year or month.
+  std::optional<DatePart> time_group_at(long i) const {
+    std::string w = word(i);
+    if ((w == "year" || w == "month") && (is_grouping(word(i - 1)) || word(i - 1) == "every")) {
+      return w == "year" ? DatePart::kYear : DatePart::kMonth;
+    }
+    if (w == "yearly" || w == "annually" || w == "annual") return DatePart::kYear;
+    if (w == "monthly") return DatePart::kMonth;
+    return std::nullopt;
+  }
+
+  Status read_time_grouping() {
+    for (long i = 0; i < size(); ++i) {
+      auto part = time_group_at(i);
+      if (!part || at(i).used) continue;
+      auto column = date_column(i);
+      if (!column) {
+        return Error::invalid("the question groups by " + std::string(*part == DatePart::kYear ? "year" : "month") +
+                              " but " + subject_->name + " has no date column");
+      }
+      column->part = *part;
+      plan_.group_by.push_back(*column);
+      group_outputs_.push_back(*column);
+      at(i).used = true;
+      if (is_grouping(word(i - 1)) || word(i - 1) == "every") at(i - 1).used = true;
+      time_grouped_ = true;
+    }
+    return Status::success();
+  }
+
   Status read_grouping() {
+    if (auto s = read_time_grouping(); !s.ok()) return s;
     for (long i = 0; i < size(); ++i) {
       LinkedItem& it = at(i);
       if (it.used || (it.kind != Kind::kTable && it.kind != Kind::kColumn)) continue;
@@ -613,6 +649,28 @@ class Interpreter {
       it.used = true;
     }
     return Status::success();
+  }
+
+  // "discontinued products", "customers who are not active": a yes/no column named.
+  void read_flags() {
+    for (long i = 0; i < size(); ++i) {
+      LinkedItem& it = at(i);
+      if (it.kind != Kind::kColumn || it.used || it.verb) continue;
+      bool names_flag = std::any_of(it.terms.begin(), it.terms.end(), [&](const Term& t) {
+        const Table* table = schema_.table(t.table);
+        const Column* c = table ? table->column(t.column) : nullptr;
+        return c != nullptr && c->flag;
+      });
+      if (!names_flag) continue;
+      auto column = own_column(it);
+      if (!column || !schema_.table(column->table)->column(column->column)->flag) continue;
+      bool negated = negated_before(i) || word(i - 1) == "never";
+      Condition cond;
+      cond.column = *column;
+      cond.values = {{Literal::Kind::kBoolean, negated ? "false" : "true"}};
+      plan_.conditions.push_back(cond);
+      it.used = true;
+    }
   }
 
   bool has_superlative() const {
@@ -940,6 +998,8 @@ class Interpreter {
       if (!same_values_by_key) {
         doubt(0.85, "'" + it.raw + "' is stored in both " + scored[0].match->table + "." + scored[0].match->column +
                         " and " + scored[1].match->table + "." + scored[1].match->column);
+        const ValueMatch* picked = choose_value_home(it, {scored[0].match, scored[1].match});
+        return std::pair{ColumnRef{picked->table, picked->column}, picked->value};
       }
     }
     // The same value in a column of a neighbouring table that no key ties to the chosen one:
@@ -952,9 +1012,16 @@ class Interpreter {
       auto d = distance(subject_->name, m->table);
       if (!d || *d > 1 || key_linked(*chosen, *m) || is_name_column(chosen->table, chosen->column)) continue;
       doubt(0.6, "'" + it.raw + "' is stored in both " + chosen->table + "." + chosen->column + " and " + m->table + "." + m->column);
+      chosen = choose_value_home(it, {chosen, m});
       break;
     }
     return std::pair{ColumnRef{chosen->table, chosen->column}, chosen->value};
+  }
+
+  const ValueMatch* choose_value_home(const LinkedItem& it, const std::vector<const ValueMatch*>& homes) {
+    std::vector<std::string> options;
+    for (const auto* m : homes) options.push_back(m->table + "." + m->column);
+    return homes[choices_.choose("'" + it.raw + "' is stored in several columns: which is meant?", options)];
   }
 
   bool key_linked(const ValueMatch& a, const ValueMatch& b) const {
@@ -1094,8 +1161,11 @@ class Interpreter {
         if (c.temporal()) dates.push_back(&c);
       }
       if (dates.empty()) return std::nullopt;
-      if (dates.size() > 1) doubt(0.9, t.name + " has several date columns; using " + dates.front()->name);
-      return ColumnRef{t.name, dates.front()->name};
+      if (dates.size() == 1) return ColumnRef{t.name, dates.front()->name};
+      doubt(0.9, t.name + " has several date columns; using " + dates.front()->name);
+      std::vector<std::string> options;
+      for (const Column* c : dates) options.push_back(t.name + "." + c->name);
+      return ColumnRef{t.name, dates[choices_.choose("which date of " + t.name + " is meant?", options)]->name};
     };
     // A related table the question names by a verb or noun ("ordered", "orders") comes first.
     for (long k = 0; k < size(); ++k) {
@@ -1175,6 +1245,7 @@ class Interpreter {
       if (how_much_at_ >= 0 && how_much_at_ < i) agg = Aggregate::kSum;
       it.used = true;
       if (std::find(attributes.begin(), attributes.end(), *c) != attributes.end()) continue;
+      if (attributes.empty()) first_attribute_at_ = i;
       attributes.push_back(*c);
       attribute_aggregates.push_back(agg);
     }
@@ -1262,6 +1333,9 @@ class Interpreter {
       if (superlative_ && order_column_) {
         plan_.order = Ordering{ordering_aggregate(), order_column_, superlative_->descending};
         plan_.limit = limit_.value_or(1);
+      } else if (time_grouped_ && !limit_) {
+        // A series over time reads in time order.
+        plan_.order = Ordering{Aggregate::kNone, plan_.group_by.front(), false};
       } else {
         // Largest groups first reads best.
         plan_.order = Ordering{plan_.outputs.back().aggregate, plan_.outputs.back().column, true};
@@ -1299,6 +1373,15 @@ class Interpreter {
     // Listing: the attributes asked for, else the columns that name the subject's rows.
     if (!attributes.empty()) {
       bool subject_shown = false;
+      // "salaries of the engineers": whose salary each is, unless distinct values are asked.
+      bool names_shown = std::any_of(attributes.begin(), attributes.end(),
+                                     [&](const ColumnRef& a) { return is_name_column(a.table, a.column); });
+      // "which cities are the warehouses in": the values of the column, each once.
+      bool values_asked = (word(0) == "which" || word(0) == "what") && first_attribute_at_ == 1;
+      if (values_asked) plan_.distinct = true;
+      if (!distinct_ && !names_shown && !values_asked) {
+        for (const auto& n : subject_names) plan_.outputs.push_back({Aggregate::kNone, n});
+      }
       for (const auto& a : attributes) {
         plan_.outputs.push_back({Aggregate::kNone, a});
         subject_shown |= a.table == subject_->name;
@@ -1320,10 +1403,14 @@ class Interpreter {
       auto places = location_columns();
       if (places.empty()) doubt(0.6, subject_->name + " has no column that says where");
       for (const auto& p : places) plan_.outputs.push_back({Aggregate::kNone, p});
-    } else if (!subject_names.empty()) {
-      for (const auto& n : subject_names) plan_.outputs.push_back({Aggregate::kNone, n});
-      // A row whose address lives in a one-to-one companion table is shown with it.
-      for (const auto& p : companion_place_columns()) plan_.outputs.push_back({Aggregate::kNone, p});
+    } else {
+      // The rows themselves: every column of the entity (SELECT subject.*), and the columns of
+      // a one-to-one companion table that holds its address.
+      auto companion = companion_place_columns();
+      if (!companion.empty()) {
+        for (const auto& c : subject_->columns) plan_.outputs.push_back({Aggregate::kNone, ColumnRef{subject_->name, c.name}});
+        for (const auto& p : companion) plan_.outputs.push_back({Aggregate::kNone, p});
+      }
     }
     if (distinct_) plan_.distinct = true;
     apply_plain_superlative();
@@ -1469,6 +1556,7 @@ class Interpreter {
   const ValueIndex& values_;
   std::vector<LinkedItem> items_;
   std::vector<std::string> unknown_;
+  Choices& choices_;
   QueryPlan plan_;
   const Table* subject_ = nullptr;
   long subject_at_ = -1;
@@ -1483,14 +1571,17 @@ class Interpreter {
   const Table* order_count_of_ = nullptr;
   const Table* having_child_ = nullptr;
   std::vector<ColumnRef> group_outputs_;
+  bool time_grouped_ = false;
+  long first_attribute_at_ = -1;
   double confidence_ = 1.0;
   std::vector<std::string> doubts_;
 };
 
 }  // namespace
 
-Result<Interpretation> interpret(const Schema& schema, const ValueIndex& values, LinkedQuestion question) {
-  Interpreter interpreter(schema, values, std::move(question));
+Result<Interpretation> interpret(const Schema& schema, const ValueIndex& values, LinkedQuestion question,
+                                 Choices& choices) {
+  Interpreter interpreter(schema, values, std::move(question), choices);
   auto plan = interpreter.interpret();
   if (!plan) return plan.error();
   return Interpretation{std::move(plan).value(), interpreter.confidence(), interpreter.doubts()};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/error.h"
+#include "nl2sql/choices.h"
 #include "nl2sql/lexicon.h"
 #include "nl2sql/linked_question.h"
 #include "nl2sql/query_plan.h"
@@ -26,6 +27,9 @@ struct Interpretation {
 /// data; none names a particular database. Errors (`invalid_argument`) when a shape is
 /// recognised but cannot be answered (a nested superlative, a date with no date column), with
 /// a hint of what would work. Pure function; thread-safe.
-Result<Interpretation> interpret(const Schema& schema, const ValueIndex& values, LinkedQuestion question);
+/// Where the reading could go another way, `choices` records it (and, when forced, takes the
+/// other way).
+Result<Interpretation> interpret(const Schema& schema, const ValueIndex& values, LinkedQuestion question,
+                                 Choices& choices);
 
 }  // namespace chatdb::nl2sql

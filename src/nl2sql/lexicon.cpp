@@ -230,7 +230,7 @@ Result<Lexicon> Lexicon::build(const Schema& schema, const std::map<std::string,
       return Error::invalid("glossary entry '" + phrase + "' names '" + target + "', which is not in the schema");
     }
     std::vector<std::string> words;
-    for (const auto& w : split_identifier(phrase)) words.push_back(w);
+    for (const auto& w : split_words(phrase)) words.push_back(w);
     Term t{table->name, column_name.empty() ? "" : table->column(column_name)->name, 1.0};
     lex.add(stem_phrase(words), t);
   }

@@ -7,6 +7,7 @@
 #include "nl2sql/text.h"
 #include "nl2sql/tokenizer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -56,22 +57,53 @@ Result<Answer> Parser::parse(const std::string& question) const {
   }
   DateReader dates(today_);
   Linker linker(values_, lexicon_, dates);
-  auto reading = interpret(schema_, values_, linker.link(tokens));
+  LinkedQuestion linked = linker.link(tokens);
+  Choices choices;
+  auto reading = interpret(schema_, values_, linked, choices);
   if (!reading) return reading.error();
-  double confidence = reading->confidence;
-  if (confidence < min_confidence_) {
-    std::string why = reading->doubts.empty() ? "" : ": " + join(reading->doubts, "; ");
-    return Error::invalid("not confident enough to answer (confidence " + std::to_string(confidence).substr(0, 4) + ")" + why);
-  }
   SqlBuilder builder(schema_, dialect_);
   auto rendered = builder.render(reading->plan);
   if (!rendered) return rendered.error();
   Answer a;
   a.sql = rendered->sql;
   a.explanation = rendered->explanation;
-  a.confidence = std::round(confidence * 100) / 100;
+  a.confidence = rounded(reading->confidence);
   a.tables = rendered->tables;
+  a.alternatives = alternatives(linked, choices.made(), a.sql);
+  if (reading->confidence >= min_confidence_) return a;
+  if (a.alternatives.empty()) {
+    std::string why = reading->doubts.empty() ? "" : ": " + join(reading->doubts, "; ");
+    return Error::invalid("not confident enough to answer (confidence " + std::to_string(a.confidence).substr(0, 4) + ")" + why);
+  }
+  // Readings too close to choose from: ask, and offer each of them.
+  const Choice& open = choices.made().front();
+  a.clarification = open.what + " (" + join(open.options, " or ") + ")";
+  a.alternatives.insert(a.alternatives.begin(), Alternative{a.sql, a.explanation, a.confidence});
+  a.sql.clear();
+  a.explanation.clear();
   return a;
+}
+
+double Parser::rounded(double confidence) { return std::round(confidence * 100) / 100; }
+
+std::vector<Alternative> Parser::alternatives(const LinkedQuestion& linked, const std::vector<Choice>& made,
+                                              const std::string& first_sql) const {
+  constexpr std::size_t kMaxChoices = 3;
+  constexpr std::size_t kMaxOptions = 3;
+  std::vector<Alternative> out;
+  SqlBuilder builder(schema_, dialect_);
+  for (std::size_t i = 0; i < made.size() && i < kMaxChoices; ++i) {
+    for (std::size_t option = 1; option < made[i].options.size() && option < kMaxOptions; ++option) {
+      Choices forced(i, option);
+      auto reading = interpret(schema_, values_, linked, forced);
+      if (!reading) continue;
+      auto rendered = builder.render(reading->plan);
+      if (!rendered || rendered->sql == first_sql) continue;
+      bool seen = std::any_of(out.begin(), out.end(), [&](const Alternative& x) { return x.sql == rendered->sql; });
+      if (!seen) out.push_back({rendered->sql, rendered->explanation, rounded(reading->confidence)});
+    }
+  }
+  return out;
 }
 
 }  // namespace chatdb::nl2sql

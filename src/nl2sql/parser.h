@@ -1,7 +1,9 @@
 #pragma once
 
 #include "common/error.h"
+#include "nl2sql/choices.h"
 #include "nl2sql/lexicon.h"
+#include "nl2sql/linked_question.h"
 #include "nl2sql/schema.h"
 #include "nl2sql/value_index.h"
 
@@ -11,13 +13,24 @@
 
 namespace chatdb::nl2sql {
 
-/// A question turned into SQL.
+/// Another reading of the question than the answer's.
+struct Alternative {
+  std::string sql;
+  std::string explanation;
+  double confidence = 0;
+};
+
+/// A question turned into SQL. When the question can be read several ways and none is sure
+/// enough, `sql` is empty and `clarification` asks which reading is meant; `alternatives`
+/// holds the readings (best first).
 struct Answer {
   std::string sql;
   std::string explanation;
   double confidence = 0;  // 0..1; below the threshold the parser abstains instead
   std::vector<std::string> tables;
   bool verbatim = false;  // the question was itself a SELECT statement
+  std::vector<Alternative> alternatives;
+  std::string clarification;
 };
 
 /// The embedded rule-based parser: links the words of a question to tables, columns and
@@ -35,6 +48,11 @@ class Parser {
   Result<Answer> parse(const std::string& question) const;
 
  private:
+  static double rounded(double confidence);
+  /// The readings that differ from the first in one recorded choice.
+  std::vector<Alternative> alternatives(const LinkedQuestion& linked, const std::vector<Choice>& made,
+                                        const std::string& first_sql) const;
+
   const Schema& schema_;
   const ValueIndex& values_;
   const Lexicon& lexicon_;

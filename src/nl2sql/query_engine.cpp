@@ -54,6 +54,12 @@ Result<Parsed> QueryEngine::parse(const std::string& question, const std::string
   } else {
     return answer.error();
   }
+  auto& alternatives = out.answer.alternatives;
+  std::erase_if(alternatives, [&](const Alternative& a) { return !k.source->validate(a.sql).ok(); });
+  if (out.answer.sql.empty()) {
+    if (alternatives.empty()) return Error::invalid("the question can be read several ways and none of them is valid SQL here");
+    return out;  // a clarifying question, no SQL to run
+  }
   if (Status valid = k.source->validate(out.answer.sql); !valid) return valid.error();
   return out;
 }
@@ -61,6 +67,7 @@ Result<Parsed> QueryEngine::parse(const std::string& question, const std::string
 Result<Queried> QueryEngine::query(const std::string& question, const std::string& database) {
   auto parsed = parse(question, database);
   if (!parsed) return parsed.error();
+  if (parsed->answer.sql.empty()) return Queried{std::move(parsed).value(), Rows{}};
   auto source = catalog_->source(parsed->database);
   auto rows = source->execute(parsed->answer.sql, options_.exec);
   if (!rows && parsed->backend == "llm" && !parsed->corrected && rows.error().code == ErrorCode::kInvalidArgument) {

@@ -34,7 +34,9 @@ struct Queried {
 /// Questions in, validated SQL and rows out, over the sources of a Catalog: the embedded
 /// parser first; when it abstains and an LLM backend is configured, the model (one correction
 /// round if the database rejects its SQL). Every SQL, whatever wrote it, passes the source's
-/// validator before it is returned or run. A question must be 1..10240 bytes of UTF-8.
+/// validator before it is returned or run. A question must be 1..10240 bytes of UTF-8. When
+/// the parser asks a clarifying question instead of answering, `answer.sql` is empty, the
+/// alternatives say what each reading would run, and query() runs nothing.
 /// Errors: `invalid_argument` (bad question, abstention, refused SQL), `not_found` (unknown
 /// database), `unavailable`/`timeout` from the source. Thread-safe.
 class QueryEngine {

@@ -6,9 +6,13 @@
 
 namespace chatdb::nl2sql {
 
+/// The part of a date that a column stands for when grouping by time ("per year", "by month").
+enum class DatePart { kNone, kYear, kMonth };
+
 struct ColumnRef {
   std::string table;
   std::string column;
+  DatePart part = DatePart::kNone;
   bool operator==(const ColumnRef&) const = default;
 };
 
@@ -16,8 +20,8 @@ enum class Aggregate { kNone, kCount, kCountDistinct, kSum, kAvg, kMin, kMax };
 
 /// A literal of a condition: text, number or date ("YYYY-MM-DD"), rendered for the dialect.
 struct Literal {
-  enum class Kind { kText, kNumber, kDate } kind = Kind::kText;
-  std::string text;  // text, the number as written, or the date
+  enum class Kind { kText, kNumber, kDate, kBoolean } kind = Kind::kText;
+  std::string text;  // text, the number as written, the date, or "true"/"false"
 };
 
 /// One selected expression: a column, an aggregate of a column, or COUNT(*) (no column).

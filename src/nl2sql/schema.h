@@ -25,6 +25,11 @@ struct Column {
   ColumnKind kind = ColumnKind::kOther;
   bool primary_key = false;
   bool nullable = true;
+  /// The values are text that reads as the kind (ISO dates, numbers kept as TEXT): SQL
+  /// converts the column before comparing or computing with it.
+  bool stored_as_text = false;
+  /// Only 0 and 1 (or a boolean type): a yes/no property of the row.
+  bool flag = false;
 
   bool numeric() const { return kind == ColumnKind::kInteger || kind == ColumnKind::kReal; }
   bool temporal() const { return kind == ColumnKind::kDate || kind == ColumnKind::kTimestamp; }

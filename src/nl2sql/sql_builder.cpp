@@ -50,10 +50,21 @@ std::string aggregate_words(Aggregate a) {
 
 std::string human(const std::string& identifier) { return join(split_identifier(identifier), " "); }
 
+std::string part_words(DatePart part) { return part == DatePart::kYear ? "the year of " : part == DatePart::kMonth ? "the month of " : ""; }
+
 
 }  // namespace
 
 SqlBuilder::SqlBuilder(const Schema& schema, Dialect dialect) : schema_(schema), dialect_(dialect) {}
+
+std::string SqlBuilder::date_part(const std::string& column_sql, const ColumnRef& c) const {
+  bool year = c.part == DatePart::kYear;
+  if (dialect_ == Dialect::kSqlite) return std::string("strftime('") + (year ? "%Y" : "%Y-%m") + "', " + column_sql + ")";
+  const Table* t = schema_.table(c.table);
+  const Column* column = t ? t->column(c.column) : nullptr;
+  std::string date = column && column->stored_as_text ? "CAST(" + column_sql + " AS DATE)" : column_sql;
+  return "to_char(" + date + (year ? ", 'YYYY')" : ", 'YYYY-MM')");
+}
 
 std::string SqlBuilder::identifier(const std::string& name) const {
   bool plain = !name.empty() && !reserved(name) && !(name[0] >= '0' && name[0] <= '9');
@@ -112,10 +123,30 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
                              [](const Condition& c) { return c.kind == Condition::Kind::kNotExists ||
                                                              c.kind == Condition::Kind::kAtExtreme; });
   auto col = [&](const ColumnRef& c) {
-    return qualify ? identifier(c.table) + "." + identifier(c.column) : identifier(c.column);
+    std::string name = qualify ? identifier(c.table) + "." + identifier(c.column) : identifier(c.column);
+    return c.part == DatePart::kNone ? name : date_part(name, c);
+  };
+  // The column as a value to compare or compute with: numbers and dates kept as text converted.
+  auto value = [&](const ColumnRef& c) {
+    std::string name = col(c);
+    const Table* t = schema_.table(c.table);
+    const Column* column = t ? t->column(c.column) : nullptr;
+    if (c.part != DatePart::kNone || column == nullptr || !column->stored_as_text) return name;
+    if (column->numeric()) {
+      return dialect_ == Dialect::kPostgres ? "CAST(NULLIF(" + name + ", '') AS NUMERIC)" : "CAST(" + name + " AS REAL)";
+    }
+    if (column->temporal() && dialect_ == Dialect::kPostgres) {
+      return "CAST(" + name + (column->kind == ColumnKind::kDate ? " AS DATE)" : " AS TIMESTAMP)");
+    }
+    return name;
   };
   auto literal = [&](const Literal& l) {
     if (l.kind == Literal::Kind::kNumber) return l.text;
+    if (l.kind == Literal::Kind::kBoolean) {
+      bool yes = l.text == "true";
+      if (dialect_ == Dialect::kPostgres) return std::string(yes ? "TRUE" : "FALSE");
+      return std::string(yes ? "1" : "0");
+    }
     if (l.kind == Literal::Kind::kDate && dialect_ == Dialect::kPostgres) return "DATE " + quote_literal(l.text);
     return quote_literal(l.text);
   };
@@ -123,7 +154,7 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
 
   // Columns of the subject go by their own name in the explanation; others say their table.
   auto said = [&](const ColumnRef& c) {
-    return c.table == subject->name ? human(c.column) : human(c.column) + " of " + human(c.table);
+    return part_words(c.part) + (c.table == subject->name ? human(c.column) : human(c.column) + " of " + human(c.table));
   };
   const Column* key = subject->primary_key();
   auto expression = [&](Aggregate a, const std::optional<ColumnRef>& c) {
@@ -133,7 +164,7 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
       if (fans_out && key != nullptr) return "COUNT(DISTINCT " + col({subject->name, key->name}) + ")";
       return std::string("COUNT(*)");
     }
-    std::string inner = c ? col(*c) : "*";
+    std::string inner = c ? (a == Aggregate::kCount || a == Aggregate::kCountDistinct ? col(*c) : value(*c)) : "*";
     if (a == Aggregate::kCountDistinct) inner = "DISTINCT " + inner;
     return aggregate_sql(a) + "(" + inner + ")";
   };
@@ -156,6 +187,9 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
   bool aggregated = false;
   for (const auto& o : plan.outputs) {
     std::string e = expression(o.aggregate, o.column);
+    if (o.aggregate == Aggregate::kNone && o.column->part != DatePart::kNone) {
+      e += std::string(" AS ") + (o.column->part == DatePart::kYear ? "year" : "month");
+    }
     if (o.aggregate != Aggregate::kNone) {
       aggregated = true;
       std::string alias = o.column ? lower(aggregate_sql(o.aggregate)) + "_" + o.column->column : "count";
@@ -187,7 +221,8 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     std::string words;
     switch (c.kind) {
       case Condition::Kind::kCompare:
-        sql = col(c.column) + " " + c.op + " " + literal(c.values.at(0));
+        sql = (c.values.at(0).kind == Literal::Kind::kText ? col(c.column) : value(c.column)) + " " + c.op + " " +
+              literal(c.values.at(0));
         words = said(c.column) + " " + (c.op == "=" ? "is" : c.op == "<>" ? "is not" : c.op) + " " +
                 literal_words(c.values.at(0));
         break;
@@ -203,10 +238,10 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
       }
       case Condition::Kind::kBetween:
         if (c.values.at(0).kind == Literal::Kind::kDate) {
-          sql = col(c.column) + " >= " + literal(c.values.at(0)) + " AND " + col(c.column) + " < " + literal(c.values.at(1));
+          sql = value(c.column) + " >= " + literal(c.values.at(0)) + " AND " + value(c.column) + " < " + literal(c.values.at(1));
           words = said(c.column) + " is from " + c.values[0].text + " up to (not including) " + c.values[1].text;
         } else {
-          sql = col(c.column) + " BETWEEN " + literal(c.values.at(0)) + " AND " + literal(c.values.at(1));
+          sql = value(c.column) + " BETWEEN " + literal(c.values.at(0)) + " AND " + literal(c.values.at(1));
           words = said(c.column) + " is between " + c.values[0].text + " and " + c.values[1].text;
         }
         if (c.negated) {
@@ -258,9 +293,9 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
   }
   for (const auto& c : plan.conditions) {
     if (c.kind != Condition::Kind::kAtExtreme) continue;
-    std::string inner = std::string(c.descending ? "MAX(" : "MIN(") + col(c.column) + ")" + from;
+    std::string inner = std::string(c.descending ? "MAX(" : "MIN(") + value(c.column) + ")" + from;
     if (!plain_where.empty()) inner += " WHERE " + join(plain_where, " AND ");
-    where.push_back(col(c.column) + " = (SELECT " + inner + ")");
+    where.push_back(value(c.column) + " = (SELECT " + inner + ")");
     where_words.push_back(said(c.column) + " is the " + (c.descending ? "largest" : "smallest") + " among them");
   }
 
@@ -286,7 +321,9 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
   std::string order_words;
   if (plan.order) {
     const auto& o = *plan.order;
-    std::string e = o.aggregate == Aggregate::kCount && !o.column ? "COUNT(*)" : expression(o.aggregate, o.column);
+    std::string e = o.aggregate == Aggregate::kCount && !o.column ? "COUNT(*)"
+                    : o.aggregate == Aggregate::kNone                 ? value(*o.column)
+                                                                      : expression(o.aggregate, o.column);
     sql += " ORDER BY " + e + (o.descending ? " DESC" : " ASC");
     // Ties come out in the same order every time.
     if (!plan.group_by.empty()) sql += ", " + col(plan.group_by.front());

@@ -30,6 +30,9 @@ class SqlBuilder {
   std::string identifier(const std::string& name) const;
 
  private:
+  /// A date column's year ("2024") or month ("2024-03") as text, for grouping by time.
+  std::string date_part(const std::string& column_sql, const ColumnRef& c) const;
+
   const Schema& schema_;
   Dialect dialect_;
 };

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <numeric>
+#include <set>
 
 namespace chatdb::nl2sql {
 
@@ -15,7 +16,52 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Abbreviations that database columns commonly use, as the words they stand for.
+const std::map<std::string, std::vector<std::string>, std::less<>>& abbreviations() {
+  static const std::map<std::string, std::vector<std::string>, std::less<>> k = {
+      {"nm", {"name"}}, {"dt", {"date"}}, {"amt", {"amount"}}, {"qty", {"quantity"}}, {"wt", {"weight"}},
+      {"num", {"number"}}, {"nbr", {"number"}}, {"desc", {"description"}}, {"descr", {"description"}},
+      {"addr", {"address"}}, {"cust", {"customer"}}, {"emp", {"employee"}}, {"empl", {"employee"}},
+      {"dept", {"department"}}, {"mgr", {"manager"}}, {"cnt", {"count"}}, {"yr", {"year"}}, {"tel", {"telephone"}},
+      {"cat", {"category"}}, {"loc", {"location"}}, {"org", {"organization"}}, {"acct", {"account"}},
+      {"txn", {"transaction"}}, {"inv", {"invoice"}}, {"prod", {"product"}}, {"svc", {"service"}},
+      {"sal", {"salary"}}, {"fname", {"first", "name"}}, {"lname", {"last", "name"}}, {"qtr", {"quarter"}},
+      {"ctry", {"country"}}, {"avg", {"average"}}, {"tot", {"total"}}, {"bal", {"balance"}}, {"cd", {"code"}},
+      {"lvl", {"level"}}, {"cap", {"capacity"}}, {"dur", {"duration"}}, {"dist", {"distance"}},
+      {"temp", {"temperature"}}, {"veh", {"vehicle"}}, {"whse", {"warehouse"}}, {"proj", {"project"}},
+      {"ts", {"timestamp"}}, {"src", {"source"}}, {"dest", {"destination"}}, {"orig", {"origin"}},
+      {"sz", {"size"}}, {"ht", {"height"}}, {"len", {"length"}}, {"vol", {"volume"}}, {"rev", {"revenue"}},
+      {"mfr", {"manufacturer"}}, {"supp", {"supplier"}}, {"sched", {"schedule"}}, {"maint", {"maintenance"}},
+      {"prio", {"priority"}}, {"usr", {"user"}}, {"msg", {"message"}}, {"feat", {"feature"}}, {"bday", {"birthday"}},
+      {"hrs", {"hours"}}, {"mins", {"minutes"}}, {"secs", {"seconds"}}, {"pct", {"percent"}}, {"perc", {"percent"}},
+      {"stat", {"status"}}, {"sts", {"status"}}, {"ref", {"reference"}}, {"dob", {"birth", "date"}}};
+  return k;
+}
+
+// Units after a measure ("wt_kg", "amt_usd", "duration_hrs"): the measure is what is named.
+bool unit_suffix(std::string_view w) {
+  static const std::set<std::string, std::less<>> k = {"kg", "kgs", "lb", "lbs", "km", "usd", "eur", "gbp", "pct",
+                                                       "hrs", "mins", "secs", "sec", "ms", "cm", "mm", "kwh", "perc"};
+  return k.count(w) > 0;
+}
+
+}  // namespace
+
 std::vector<std::string> split_identifier(std::string_view name) {
+  std::vector<std::string> raw = split_words(name);
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (i > 0 && i + 1 == raw.size() && unit_suffix(raw[i])) continue;
+    auto it = abbreviations().find(raw[i]);
+    if (it == abbreviations().end()) words.push_back(raw[i]);
+    else words.insert(words.end(), it->second.begin(), it->second.end());
+  }
+  return words;
+}
+
+std::vector<std::string> split_words(std::string_view name) {
   std::vector<std::string> words;
   std::string current;
   auto flush = [&] {

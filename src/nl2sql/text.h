@@ -11,7 +11,11 @@ std::string lower(std::string_view text);
 
 /// Splits an identifier into lower-case words on '_', '-', spaces, digits and camelCase:
 /// "orderItems" and "order_items" both give {"order", "items"}.
+/// Common column abbreviations become their words ("hire_dt" -> {"hire", "date"}) and a unit
+/// after a measure is dropped ("wt_kg" -> {"weight"}).
 std::vector<std::string> split_identifier(std::string_view name);
+/// The same split, with every word as written.
+std::vector<std::string> split_words(std::string_view name);
 
 /// A simple English stem: plural nouns to singular ("cities" -> "city", "boxes" -> "box"),
 /// a few irregular plurals; other words unchanged.

@@ -36,8 +36,19 @@ Result<Question> read_question(const nlohmann::json& body, bool with_id = false)
 }
 
 nlohmann::json parsed_json(const nl2sql::Parsed& p) {
-  return {{"database", p.database},       {"sql", p.answer.sql},       {"explanation", p.answer.explanation},
-          {"confidence", p.answer.confidence}, {"tables", p.answer.tables}, {"backend", p.backend}};
+  nlohmann::json alternatives = nlohmann::json::array();
+  for (const auto& a : p.answer.alternatives) {
+    alternatives.push_back({{"sql", a.sql}, {"explanation", a.explanation}, {"confidence", a.confidence}});
+  }
+  nlohmann::json out = {{"database", p.database},
+                        {"sql", p.answer.sql.empty() ? nlohmann::json() : nlohmann::json(p.answer.sql)},
+                        {"explanation", p.answer.explanation},
+                        {"confidence", p.answer.confidence},
+                        {"tables", p.answer.tables},
+                        {"backend", p.backend},
+                        {"alternatives", std::move(alternatives)}};
+  if (!p.answer.clarification.empty()) out["clarification"] = p.answer.clarification;
+  return out;
 }
 
 nlohmann::json queried_json(const nl2sql::Queried& q) {
@@ -66,7 +77,7 @@ std::string QueryParser::summary() const {
 }
 
 void QueryParser::register_metrics(http::MetricsRegistry& registry) {
-  questions_ = &registry.counter("chatdb_questions_total", "Questions by route, data source and outcome (answered, refused, error).",
+  questions_ = &registry.counter("chatdb_questions_total", "Questions by route, data source and outcome (answered, clarification, refused, error).",
                                  {"route", "database", "outcome"});
   parse_seconds_ = &registry.histogram("chatdb_question_duration_seconds", "Time to answer a question, by route.", {"route"},
                                        http::MetricsRegistry::default_latency_buckets());
@@ -99,7 +110,7 @@ http::Response QueryParser::parse(const http::Request& request) {
     count("/parse", database, outcome_of(parsed.error()), seconds);
     return http::problem(parsed.error());
   }
-  count("/parse", database, "answered", seconds);
+  count("/parse", database, parsed->answer.sql.empty() ? "clarification" : "answered", seconds);
   return http::Response::json(parsed_json(*parsed));
 }
 
@@ -116,7 +127,7 @@ http::Response QueryParser::query(const http::Request& request) {
     count("/query", database, outcome_of(result.error()), seconds);
     return http::problem(result.error());
   }
-  count("/query", database, "answered", seconds);
+  count("/query", database, result->parsed.answer.sql.empty() ? "clarification" : "answered", seconds);
   return http::Response::json(queried_json(*result));
 }
 
