@@ -28,10 +28,19 @@ class TempDir {
   std::string path_;
 };
 
+/// tests/nl2sql/questions in the source tree: per schema a question file `NAME.jsonl` and,
+/// except for the generated demo database, the script `NAME.sql` that creates the database.
+std::string questions_dir();
+/// The whole file at `path`; throws std::runtime_error when it cannot be read.
+std::string read_text_file(const std::string& path);
+
+/// Runs the SQL `script` on a new SQLite file at `path`; throws std::runtime_error on failure.
+void write_database(const std::string& path, const std::string& script);
+
 /// Writes the library database (a schema unlike the demo: singular table names, text keys,
 /// first and last names, nullable return dates) at `path` with fixed rows.
 void write_library_database(const std::string& path);
-/// The SQL script of the library database, for PostgreSQL as well.
+/// The SQL script of the library database (questions_dir()/library.sql), for PostgreSQL as well.
 const std::string& library_script();
 
 /// An engine over one SQLite file registered as `name`, with the test clock.
