@@ -32,6 +32,7 @@ class Interpreter {
     if (auto s = choose_subject(); !s.ok()) return s.error();
     plan_.subject = subject_->name;
     read_limit();
+    read_average_comparisons();
     if (auto s = read_comparisons(); !s.ok()) return s.error();
     read_absences();
     if (auto s = read_grouping(); !s.ok()) return s.error();
@@ -264,7 +265,7 @@ class Interpreter {
       if (is_absence(w)) return TableRole::kAbsent;
       if (w == "not" && k + 1 < i) return TableRole::kAbsent;  // "have not placed any orders"
       if (it.kind == Kind::kNumber && k == i - 1 && k > 0 && comparator_before(k)) return TableRole::kHaving;
-      if (is_grouping(w) && !(w == "by" && subject_ == nullptr && k == 0)) return TableRole::kGroup;
+      if (groups_at(k) && !(w == "by" && subject_ == nullptr && k == 0)) return TableRole::kGroup;
       if (w == "most" || w == "fewest" || w == "least") {
         bool only_stops = true;
         for (long j = k + 1; j < i; ++j) only_stops = only_stops && is_stop(word(j));
@@ -279,6 +280,21 @@ class Interpreter {
       return TableRole::kHaving;
     }
     return TableRole::kSubject;
+  }
+
+  // "per" and "by" group; "each" and "every" group only after what is measured ("orders for
+  // each customer"), not as a determiner ("show me every instructor").
+  bool groups_at(long k) const {
+    std::string w = word(k);
+    if (!is_grouping(w)) return false;
+    if (w != "each" && w != "every") return true;
+    if (word(k - 1) == "for" || word(k - 1) == "in") return true;
+    for (long j = 0; j < k; ++j) {
+      Kind kind = items_[static_cast<std::size_t>(j)].kind;
+      if (kind == Kind::kTable || kind == Kind::kColumn) return true;
+      if (word(j) == "how" || word(j) == "number" || aggregate_word(j)) return true;
+    }
+    return false;
   }
 
   // -- comparisons ------------------------------------------------------------------------------
@@ -394,6 +410,51 @@ class Interpreter {
     return best;
   }
 
+  // "instructors who earn more than the average salary", "invoices larger than our average
+  // invoice": a column compared with its average over the subject's rows.
+  void read_average_comparisons() {
+    for (long i = 0; i < size(); ++i) {
+      std::string w = word(i);
+      if (w != "average" && w != "mean") continue;
+      long start = i;
+      while (start > 0 && (word(start - 1) == "the" || word(start - 1) == "our" || word(start - 1) == "an" ||
+                           word(start - 1) == "a" || word(start - 1) == "its" || word(start - 1) == "their")) {
+        --start;
+      }
+      auto cmp = comparator_ending(start);
+      if (!cmp || cmp->op == "=") continue;
+      long cmp_start = start - static_cast<long>(cmp->words);
+      std::optional<ColumnRef> column;
+      long end = i + 1;
+      // The column after "average" ("the average instructor salary"), else before the comparator
+      // or the dimension of its adjective ("larger than", "earn more than").
+      for (long k = i + 1; k < size() && k <= i + 3 && !column; ++k) {
+        if (at(k).kind == Kind::kColumn) {
+          column = numeric_term(at(k));
+          if (column) at(k).used = true;
+          end = k + 1;
+        } else if (at(k).kind == Kind::kTable && schema_.table(at(k).terms.front().table) == subject_) {
+          at(k).used = true;
+          end = k + 1;
+        } else if (at(k).kind != Kind::kWord) {
+          break;
+        }
+      }
+      if (!column) column = compared_column(cmp_start, i, false);
+      if (!column || column->table != subject_->name) continue;
+      Condition c;
+      c.kind = Condition::Kind::kVersusAverage;
+      c.column = *column;
+      c.op = cmp->op;
+      if (word(cmp_start - 1) == "not" && c.op.size() == 1) {
+        c.op = c.op == ">" ? "<=" : ">=";
+        at(cmp_start - 1).used = true;
+      }
+      plan_.conditions.push_back(c);
+      for (long k = cmp_start; k < end; ++k) at(k).used = true;
+    }
+  }
+
   Status read_comparisons() {
     for (long i = 0; i < size(); ++i) {
       LinkedItem& num = at(i);
@@ -487,7 +548,10 @@ class Interpreter {
       // "top 5", "first 10", "5 most expensive", "3 largest"
       bool before = word(i - 1) == "top" || word(i - 1) == "first" || word(i - 1) == "bottom" || word(i - 1) == "last";
       bool after = superlative_of(word(i + 1)).has_value() && word(i + 1) != "last" && word(i + 1) != "first";
-      if (before || after) {
+      // "the 5 students with the best GPA"
+      bool before_ranked = i + 1 < size() && at(i + 1).kind == Kind::kTable && has_superlative() &&
+                           !comparator_before(i) && word(i + 2) != "or";
+      if (before || after || before_ranked) {
         limit_ = static_cast<long long>(it.number);
         at(i).used = true;
       }
@@ -616,8 +680,7 @@ class Interpreter {
       LinkedItem& it = at(i);
       if (it.used || (it.kind != Kind::kTable && it.kind != Kind::kColumn)) continue;
       std::string w1 = word(i - 1);
-      bool grouped = is_grouping(w1) || (w1 == "each" || w1 == "every") ||
-                     ((w1 == "each" || w1 == "every") && (word(i - 2) == "for" || word(i - 2) == "in"));
+      bool grouped = groups_at(i - 1);
       if (!grouped) continue;
       if (w1 == "by") {
         // "by price" after a superlative orders rather than groups.
@@ -1240,7 +1303,9 @@ class Interpreter {
           at(k).used = true;
           break;
         }
-        if (at(k).kind != Kind::kWord || (word(k) != "of" && word(k) != "the" && word(k) != "all")) break;
+        // "the average invoice amount": the column's table named before it.
+        bool own_table = at(k).kind == Kind::kTable && !at(k).terms.empty() && at(k).terms.front().table == c->table;
+        if (!own_table && (at(k).kind != Kind::kWord || (word(k) != "of" && word(k) != "the" && word(k) != "all"))) break;
       }
       if (how_much_at_ >= 0 && how_much_at_ < i) agg = Aggregate::kSum;
       it.used = true;

@@ -14,7 +14,7 @@ namespace {
 // General English only: words that commonly name the same thing in a database.
 const std::vector<std::vector<std::string>>& synonym_groups() {
   static const std::vector<std::vector<std::string>> kGroups = {
-      {"customer", "client", "buyer", "shopper", "purchaser", "patron"},
+      {"customer", "client", "buyer", "shopper", "purchaser", "patron", "account"},
       {"product", "item", "article", "merchandise"},
       {"order", "purchase"},
       {"employee", "staff", "worker"},
@@ -66,8 +66,22 @@ const std::vector<std::vector<std::string>>& synonym_groups() {
 // Columns whose last word is one of these are named by the whole name only: "order_id" is
 // not "id", and "customer_name" in another table is not just "name".
 bool weak_head(const std::string& word) {
-  static const std::set<std::string> kWeak = {"id", "name", "code", "no", "number", "key", "ref", "fk", "pk", "type"};
+  static const std::set<std::string> kWeak = {"id", "name", "code", "no", "number", "key", "reference", "fk", "pk",
+                                              "type", "by", "to", "at", "on", "of", "is", "has", "flag"};
   return kWeak.count(word) > 0;
+}
+
+bool is_key(const Schema& schema, const Table& table, const Column& column) {
+  return std::any_of(schema.foreign_keys().begin(), schema.foreign_keys().end(), [&](const ForeignKey& fk) {
+    return (fk.table == table.name && fk.column == column.name) || (fk.ref_table == table.name && fk.ref_column == column.name);
+  });
+}
+
+bool names_table(const Schema& schema, const std::string& stemmed_word) {
+  return std::any_of(schema.tables().begin(), schema.tables().end(), [&](const Table& t) {
+    auto words = split_identifier(t.name);
+    return !words.empty() && stem(words.back()) == stemmed_word;
+  });
 }
 
 }  // namespace
@@ -188,6 +202,16 @@ Result<Lexicon> Lexicon::build(const Schema& schema, const std::map<std::string,
       // "unit_price" is also "price", "state_population" also "population": its head word,
       // unless that word alone says nothing ("id", "name").
       if (cw.size() > 1 && !weak_head(cw.back())) add_with_synonyms({cw.back()}, Term{table.name, column.name, 0.8}, 0.9);
+      // "sponsor_nm" is also "sponsor", "taught_by" also "teach": what a column whose last
+      // word says nothing names, unless it is a key ("customer_id" is not the customer).
+      if (cw.size() > 1 && weak_head(cw.back()) && !column.primary_key && !is_key(schema, table, column)) {
+        add_with_synonyms({cw.begin(), cw.end() - 1}, Term{table.name, column.name, 0.8}, 0.9);
+      }
+      // "major_dept" is also "major", "rank_title" also "rank": a column's first word names it,
+      // weakly, when it names no table.
+      if (cw.size() > 1 && !weak_head(cw.back()) && !names_table(schema, cw.front()) && !weak_head(cw.front())) {
+        add_with_synonyms({cw.front()}, Term{table.name, column.name, 0.6}, 0.9);
+      }
       // "food_type" is also "food": a kind of thing is named by the thing.
       if (cw.size() == 2 && (cw.back() == "type" || cw.back() == "kind" || cw.back() == "category")) {
         add_with_synonyms({cw.front()}, Term{table.name, column.name, 0.8}, 0.9);

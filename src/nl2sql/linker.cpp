@@ -53,7 +53,13 @@ LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
     it.number = t.number;
     // A verb that names a table ("ordered" -> orders) or a column ("bordering" -> border).
     if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text)) {
+      std::vector<std::string> forms;
+      for (const auto& s : verb_stems(t.text)) forms.push_back(s);
+      // "enrolled" -> enrollment, "registered" -> registration, "renewed" -> renewal.
       for (const auto& s : verb_stems(t.text)) {
+        for (const char* suffix : {"ment", "ation", "ion", "al"}) forms.push_back(s + suffix);
+      }
+      for (const auto& s : forms) {
         auto terms = lexicon_.lookup(s);
         if (terms.empty() || terms.front().score < 0.9) continue;
         it.kind = terms.front().is_table() ? LinkedItem::Kind::kTable : LinkedItem::Kind::kColumn;

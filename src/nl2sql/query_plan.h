@@ -40,6 +40,7 @@ struct Condition {
     kNotExists,   // no row of `related_table` refers to the subject row
     kLike,        // column LIKE '%value%' (case-insensitive)
     kAtExtreme,   // column = (SELECT MAX/MIN(column) FROM the same rows): superlative with ties
+    kVersusAverage,  // column op (SELECT AVG(column) FROM its table)
   };
   Kind kind = Kind::kCompare;
   ColumnRef column;

@@ -160,7 +160,9 @@ void infer_references(DataSource& source, const std::vector<Table>& tables, std:
   std::vector<ForeignKey> found;
   for (const auto& a : tables) {
     for (const auto& c : a.columns) {
-      if (c.primary_key || c.flag || c.stored_as_text || has_key(keys, a.name, c.name)) continue;
+      // A column that is the whole key names its own rows; part of a composite key (a junction
+      // table's) may well point elsewhere.
+      if (a.primary_key() == &c || c.flag || c.stored_as_text || has_key(keys, a.name, c.name)) continue;
       if (c.kind != ColumnKind::kInteger && c.kind != ColumnKind::kText) continue;
       std::vector<std::string> words = stems_of(c.name);
       if (words.empty()) continue;

@@ -283,6 +283,10 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
         words = std::string(c.negated ? "some" : "no") + " " + human(c.related_table) + " row refers to it";
         break;
       }
+      case Condition::Kind::kVersusAverage:
+        sql = value(c.column) + " " + c.op + " (SELECT AVG(" + value(c.column) + ") FROM " + identifier(c.column.table) + ")";
+        words = said(c.column) + " " + c.op + " its average over all " + human(c.column.table);
+        break;
       case Condition::Kind::kAtExtreme:
         break;  // rendered below, once the other conditions are known
     }

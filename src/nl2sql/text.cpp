@@ -104,7 +104,15 @@ std::string stem(std::string_view word_view) {
       {"is", "is"},         {"was", "was"},        {"has", "has"},   {"does", "does"},
       {"us", "us"},         {"its", "its"},        {"his", "his"},   {"less", "less"},
       {"yes", "yes"},       {"plus", "plus"},      {"always", "always"}, {"sometimes", "sometimes"},
-      {"across", "across"}, {"perhaps", "perhaps"}, {"whereas", "whereas"}, {"besides", "besides"}};
+      {"across", "across"}, {"perhaps", "perhaps"}, {"whereas", "whereas"}, {"besides", "besides"},
+      // Irregular past forms, as their verbs: "taught_by" is about teaching, "sold" about selling.
+      {"taught", "teach"}, {"sold", "sell"}, {"bought", "buy"}, {"paid", "pay"}, {"sent", "send"},
+      {"spent", "spend"}, {"built", "build"}, {"made", "make"}, {"held", "hold"}, {"led", "lead"},
+      {"won", "win"}, {"lost", "lose"}, {"brought", "bring"}, {"caught", "catch"}, {"kept", "keep"},
+      {"left", "leave"}, {"met", "meet"}, {"ran", "run"}, {"wrote", "write"}, {"written", "write"},
+      {"given", "give"}, {"gave", "give"}, {"taken", "take"}, {"took", "take"}, {"chosen", "choose"},
+      {"drove", "drive"}, {"driven", "drive"}, {"flew", "fly"}, {"flown", "fly"}, {"grew", "grow"},
+      {"grown", "grow"}, {"began", "begin"}, {"begun", "begin"}, {"issued", "issue"}, {"owed", "owe"}};
   std::string w = lower(word_view);
   if (auto it = kIrregular.find(w); it != kIrregular.end()) return it->second;
   auto ends = [&](std::string_view s) { return w.size() > s.size() + 1 && w.ends_with(s); };

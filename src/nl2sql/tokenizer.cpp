@@ -114,6 +114,17 @@ std::vector<Token> Tokenizer::tokenize(std::string_view q) {
         text.resize(text.size() - 2);
         raw.resize(raw.size() - 2);
       }
+      // "we've", "they're", "we'll": the pronoun and its verb.
+      if (auto apostrophe = text.rfind('\''); apostrophe != std::string::npos && apostrophe + 1 < text.size() &&
+                                               !text.ends_with("n't")) {
+        static const std::map<std::string, std::string> kVerbs = {{"ve", "have"}, {"re", "are"}, {"ll", "will"}, {"d", "would"}, {"m", "am"}};
+        if (auto verb = kVerbs.find(text.substr(apostrophe + 1)); verb != kVerbs.end()) {
+          std::string head = text.substr(0, apostrophe);
+          out.push_back({Token::Kind::kWord, head, head, 0});
+          out.push_back({Token::Kind::kWord, verb->second, verb->second, 0});
+          continue;
+        }
+      }
       if (text.ends_with("n't")) {
         std::string head = text.substr(0, text.size() - 3);
         if (head == "wo") head = "will";

@@ -24,7 +24,9 @@ const std::set<std::string>& stop_words() {
       "record", "records", "row", "rows", "entry", "entries", "data", "information", "info", "details",
       "detail", "value", "values", "got", "go", "come", "came", "via", "through", "under", "over", "above",
       "below", "across", "ever", "always", "yet", "still", "already", "again", "become", "becomes", "found",
-      "what's", "whats", "where's", "who's", "t", "d", "ll", "named", "called"};
+      "what's", "whats", "where's", "who's", "t", "d", "ll", "named", "called", "am", "would", "our", "ours",
+      "right", "now", "today", "actually", "really", "very", "still", "yet", "ever", "anyone", "anybody",
+      "someone", "somebody", "everyone", "everybody", "presently", "far"};
   return kStop;
 }
 
@@ -39,7 +41,8 @@ bool is_negation(const std::string& w) {
 }
 
 bool is_absence(const std::string& w) {
-  static const std::set<std::string> k = {"never", "no", "without", "none", "zero", "lacking", "lack", "lacks"};
+  static const std::set<std::string> k = {"never", "no", "without", "none", "zero", "lacking", "lack", "lacks",
+                                          "nobody", "noone", "nothing"};
   return k.count(w) > 0;
 }
 
