@@ -24,7 +24,7 @@ struct RouteOptions {
   /// Runs on a handler thread once the headers are in, before the body is read (the request
   /// it gets has no body): a response refuses the request without reading the body, so a large
   /// upload that must fail (409) is refused before it is buffered; nullopt reads on.
-  std::function<std::optional<Response>(const Request&)> before_body;
+  std::function<std::optional<Response>(const Request&)> before_body = nullptr;
 };
 
 /// A registered route. `pattern` (without mount prefix) is the label metrics use.

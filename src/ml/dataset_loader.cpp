@@ -3,6 +3,8 @@
 #include "artifacts/s3_artifact_store.h"
 #include "common/logger.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
