@@ -6,6 +6,7 @@
 #include "cli/ml_commands.h"
 #include "common/build_info.h"
 #include "common/config.h"
+#include "common/json_parse.h"
 #include "common/logger.h"
 #include "metadata/metadata_store_factory.h"
 #include "metadata/schema_migrator.h"
@@ -285,7 +286,7 @@ int parse_batch(const Config& config, const std::string& database_url, const std
   int answered = 0, total = 0;
   while (std::getline(in, line)) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto item = nlohmann::json::parse(line, nullptr, false);
+    auto item = parse_json_or_discarded(line);
     if (item.is_discarded() || !item.is_object() || !item.contains("id") || !item.value("question", nlohmann::json()).is_string()) {
       std::fprintf(stderr, "chatdb: skipping a line that is not {\"id\", \"question\"}: %.80s\n", line.c_str());
       continue;

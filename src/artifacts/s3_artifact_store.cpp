@@ -280,7 +280,7 @@ struct S3ArtifactStore::Impl {
     if (code == "NoSuchBucket") {
       bucket_ready = false;
       return Error::unavailable(location + ": the bucket does not exist (" + detail +
-                                "); it is created again on the next call");
+                                "); the next put creates it again");
     }
     if (response.status >= 500 || response.status == 429) {
       return Error::unavailable(location + " failed to " + action + " (" + detail + "); retry later");
@@ -446,19 +446,20 @@ Status S3ArtifactStore::do_put(const std::string& key, const Reader& reader) {
   return impl_->put_multipart(key, reader, buffer);
 }
 
+// Reads never create the bucket (a read never writes): a missing bucket holds nothing.
 Status S3ArtifactStore::do_get(const std::string& key, const Writer& writer) {
-  if (auto ready = impl_->ensure_bucket(); !ready.ok()) return ready;
   auto response = impl_->perform({.method = "GET", .target = impl_->object_target(key), .sink = &writer});
   if (!response.ok()) return response.error();
   if (response->status == 200) return Status::success();
-  if (response->status == 404 && xml_first(response->body, "Code") != "NoSuchBucket") {
-    return Error::not_found("artifact '" + key + "' not found in " + impl_->location);
+  if (response->status == 404) {
+    const bool no_bucket = xml_first(response->body, "Code") == "NoSuchBucket";
+    return Error::not_found("artifact '" + key + "' not found in " + impl_->location +
+                            (no_bucket ? " (the bucket does not exist)" : ""));
   }
   return impl_->http_error(*response, "read '" + key + "'");
 }
 
 Result<bool> S3ArtifactStore::do_exists(const std::string& key) {
-  if (auto ready = impl_->ensure_bucket(); !ready.ok()) return ready.error();
   auto response = impl_->perform({.method = "HEAD", .target = impl_->object_target(key)});
   if (!response.ok()) return response.error();
   if (response->status == 200) return true;
@@ -467,16 +468,15 @@ Result<bool> S3ArtifactStore::do_exists(const std::string& key) {
 }
 
 Status S3ArtifactStore::do_remove(const std::string& key) {
-  if (auto ready = impl_->ensure_bucket(); !ready.ok()) return ready;
   auto response = impl_->perform({.method = "DELETE", .target = impl_->object_target(key)});
   if (!response.ok()) return response.error();
   if (response->status == 204 || response->status == 200) return Status::success();
-  if (response->status == 404 && xml_first(response->body, "Code") == "NoSuchKey") return Status::success();
+  const std::string code = xml_first(response->body, "Code");
+  if (response->status == 404 && (code == "NoSuchKey" || code == "NoSuchBucket")) return Status::success();
   return impl_->http_error(*response, "delete '" + key + "'");
 }
 
 Result<std::vector<ObjectEntry>> S3ArtifactStore::do_list(const std::string& prefix) {
-  if (auto ready = impl_->ensure_bucket(); !ready.ok()) return ready.error();
   std::vector<ObjectEntry> entries;
   std::string token;
   for (;;) {
@@ -486,6 +486,7 @@ Result<std::vector<ObjectEntry>> S3ArtifactStore::do_list(const std::string& pre
     query += "list-type=2&max-keys=" + std::to_string(impl_->options.list_page_size) + "&prefix=" + uri_encode(prefix);
     auto response = impl_->perform({.method = "GET", .target = "/" + impl_->options.bucket + query});
     if (!response.ok()) return response.error();
+    if (response->status == 404 && xml_first(response->body, "Code") == "NoSuchBucket") return entries;
     if (response->status != 200) return impl_->http_error(*response, "list '" + prefix + "'");
     for (std::string_view contents : xml_elements(response->body, "Contents")) {
       ObjectEntry entry{xml_first(contents, "Key"), 0};

@@ -27,8 +27,9 @@ struct S3Options {
 };
 
 /// Artifacts in an S3 bucket (AWS, MinIO, s3rver) over libcurl with SigV4 and path-style URLs.
-/// Request bodies are signed with their own SHA-256 (x-amz-content-sha256). The bucket is
-/// created on first use when missing. An endpoint that refuses connections, times out or
+/// Request bodies are signed with their own SHA-256 (x-amz-content-sha256). The first put
+/// creates the bucket when missing; reads never write: in a missing bucket get finds nothing
+/// (kNotFound), exists is false, list is empty and remove has nothing to do. An endpoint that refuses connections, times out or
 /// answers 5xx gives kUnavailable (retryable) naming the endpoint; refused credentials give
 /// kUnavailable, not retryable. A put is buffered up to one part before anything is sent, so
 /// a failing reader never leaves a partial object; atomic replacement of an existing key is

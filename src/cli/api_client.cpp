@@ -1,5 +1,7 @@
 #include "cli/api_client.h"
 
+#include "common/json_parse.h"
+
 namespace chatdb::cli {
 
 ApiClient::ApiClient(std::string base_url)
@@ -16,7 +18,7 @@ Result<nlohmann::json> ApiClient::call(const std::string& method, const std::str
   if (!r.ok()) {
     return Error::unavailable(r.error().message + " (is the service running at " + base_url_ + "? start it with `chatdb up`)");
   }
-  auto json = nlohmann::json::parse(r->body, nullptr, false);
+  auto json = parse_json_or_discarded(r->body);
   if (r->status >= 400) {
     std::string detail = json.is_object() && json.contains("detail") ? json["detail"].get<std::string>() : r->body;
     return Error{r->status == 404 ? ErrorCode::kNotFound : r->status >= 500 ? ErrorCode::kUnavailable

@@ -2,6 +2,7 @@
 
 #include "cli/api_client.h"
 #include "cli/text_table.h"
+#include "common/json_parse.h"
 #include "http/request.h"
 
 #include <unistd.h>
@@ -55,7 +56,7 @@ nlohmann::json parse_params(const std::vector<std::string>& pairs) {
     auto eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) throw ConfigError("--param '" + pair + "': expected NAME=VALUE");
     std::string name = pair.substr(0, eq), value = pair.substr(eq + 1);
-    auto parsed = nlohmann::json::parse(value, nullptr, false);
+    auto parsed = parse_json_or_discarded(value);
     out[name] = (parsed.is_number() || parsed.is_boolean()) ? parsed : nlohmann::json(value);
   }
   return out;
@@ -150,7 +151,7 @@ int predict(const Config& config, const std::string& model, const std::string& v
     if (!in) return fail(Error::invalid("cannot read " + instances_path));
     raw.assign(std::istreambuf_iterator<char>(in), {});
   }
-  auto instances = nlohmann::json::parse(raw, nullptr, false);
+  auto instances = parse_json_or_discarded(raw);
   if (instances.is_object()) instances = nlohmann::json::array({instances});
   if (!instances.is_array()) return fail(Error::invalid("instances must be a JSON object or an array of objects"));
   nlohmann::json body = {{"model", model}, {"instances", instances}};

@@ -1,5 +1,7 @@
 #include "common/config.h"
 
+#include "common/json_parse.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -59,7 +61,7 @@ std::string bootstrap(const std::string& env, const std::string& value) {
 std::string data_source_map(const std::string& env, const std::string& value) {
   if (value.empty()) return value;
   const std::string accepts = "a JSON object of name -> sqlite://PATH or postgresql://... URL (or {\"url\": URL, \"glossary\": FILE})";
-  auto doc = nlohmann::json::parse(value, nullptr, false);
+  auto doc = parse_json_or_discarded(value);
   if (doc.is_discarded() || !doc.is_object()) reject(env, value, accepts);
   for (const auto& [name, entry] : doc.items()) {
     std::string url = entry.is_string() ? entry.get<std::string>()

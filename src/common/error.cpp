@@ -9,6 +9,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kPayloadTooLarge: return "payload-too-large";
     case ErrorCode::kUnsupportedMedia: return "unsupported-media-type";
+    case ErrorCode::kUnprocessable: return "unprocessable";
     case ErrorCode::kUnavailable: return "unavailable";
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kInternal: return "internal";

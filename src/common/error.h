@@ -15,6 +15,7 @@ enum class ErrorCode {
   kConflict,           // the request contradicts the current state
   kPayloadTooLarge,    // a body or dataset over the configured limit
   kUnsupportedMedia,   // a body in a format we do not read
+  kUnprocessable,      // well-formed, but its content cannot be used (a corrupt model artifact)
   kUnavailable,        // a dependency is down; retrying later may succeed
   kTimeout,            // a deadline passed
   kInternal,           // a bug or an unexpected state on our side
@@ -32,6 +33,7 @@ struct Error {
   static Error invalid(std::string message) { return {ErrorCode::kInvalidArgument, std::move(message), false}; }
   static Error not_found(std::string message) { return {ErrorCode::kNotFound, std::move(message), false}; }
   static Error conflict(std::string message) { return {ErrorCode::kConflict, std::move(message), false}; }
+  static Error unprocessable(std::string message) { return {ErrorCode::kUnprocessable, std::move(message), false}; }
   static Error unavailable(std::string message) { return {ErrorCode::kUnavailable, std::move(message), true}; }
   static Error timeout(std::string message) { return {ErrorCode::kTimeout, std::move(message), true}; }
   static Error internal(std::string message) { return {ErrorCode::kInternal, std::move(message), false}; }

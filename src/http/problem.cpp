@@ -39,6 +39,7 @@ int status_of(ErrorCode code) {
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kUnsupportedMedia: return 415;
+    case ErrorCode::kUnprocessable: return 422;
     case ErrorCode::kUnavailable: return 503;
     case ErrorCode::kTimeout: return 504;
     case ErrorCode::kInternal: return 500;

@@ -1,5 +1,7 @@
 #include "http/request.h"
 
+#include "common/json_parse.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -43,13 +45,9 @@ Result<nlohmann::json> Request::json_object() const {
     return Error{ErrorCode::kUnsupportedMedia,
                  "the body must be JSON: send Content-Type: application/json (got '" + type + "')", false};
   }
-  nlohmann::json parsed;
-  try {
-    parsed = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    return Error::invalid("the body is not valid JSON: " + std::string(e.what()));
-  }
-  if (!parsed.is_object()) return Error::invalid("the body must be a JSON object, such as {\"key\": \"value\"}");
+  auto parsed = parse_json(body);
+  if (!parsed) return Error::invalid("the body: " + parsed.error().message);
+  if (!parsed->is_object()) return Error::invalid("the body must be a JSON object, such as {\"key\": \"value\"}");
   return parsed;
 }
 

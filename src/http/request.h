@@ -28,7 +28,8 @@ struct Request {
   /// A query parameter, or `fallback` when absent.
   std::string query_param(const std::string& name, const std::string& fallback = "") const;
   /// The body as a JSON object: 415 unless the content type is JSON, absent, or curl's default
-  /// form type; 400 with the parser's position when malformed or not an object.
+  /// form type; 400 (parse_json: the limit it exceeds, or the byte where it goes wrong) when
+  /// malformed, too deep, or not an object.
   Result<nlohmann::json> json_object() const;
 };
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,10 @@ struct RouteOptions {
   std::size_t max_body_bytes = 0;
   /// Run on the I/O thread: only for handlers that never block (health, metrics).
   bool inline_handler = false;
+  /// Runs on a handler thread once the headers are in, before the body is read (the request
+  /// it gets has no body): a response refuses the request without reading the body, so a large
+  /// upload that must fail (409) is refused before it is buffered; nullopt reads on.
+  std::function<std::optional<Response>(const Request&)> before_body = nullptr;
 };
 
 /// A registered route. `pattern` (without mount prefix) is the label metrics use.

@@ -16,6 +16,8 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include <malloc.h>
+
 #include <atomic>
 #include <limits>
 #include <optional>
@@ -32,6 +34,7 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;  // unread body we swallow before closing
+constexpr std::size_t kTrimAfterBytes = 4 * 1024 * 1024;  // bodies this large return memory after
 const std::string kUnmatched = "unmatched";
 
 bool valid_request_id(std::string_view id) {
@@ -129,6 +132,27 @@ class Session : public std::enable_shared_from_this<Session> {
                      true);
     }
     parser_->body_limit(limit_);
+    if (match_.route && match_.route->options.before_body) {
+      ctx_.handlers->submit([self = shared_from_this(), route = match_.route, request = make_request()]() {
+        std::optional<Response> refusal;
+        try {
+          refusal = route->options.before_body(request);
+        } catch (const std::exception& e) {
+          refusal = self->internal_error(request, e);
+        }
+        asio::post(self->stream_.get_executor(), [self, refusal = std::move(refusal)]() mutable {
+          // The body was not read: the connection cannot carry another request.
+          if (refusal) return self->respond(std::move(*refusal), true);
+          self->continue_body();
+        });
+      });
+      return;
+    }
+    continue_body();
+  }
+
+  void continue_body() {
+    auto& req = parser_->get();
     if (parser_->is_done()) return on_body({}, 0);
     if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, req.version());
@@ -165,30 +189,48 @@ class Session : public std::enable_shared_from_this<Session> {
       r.headers.emplace_back("Allow", match_.allow);
       return respond(std::move(r), close);
     }
+    Request request = make_request();
+    request.body = std::move(req.body());
+    if (match_.route->options.inline_handler) return respond(call_handler(*match_.route, request), close);
+    // The connection waits for the worker's answer, then continues on its own I/O thread.
+    ctx_.handlers->submit([self = shared_from_this(), route = match_.route, request = std::move(request), close]() mutable {
+      auto response = std::make_shared<Response>(self->call_handler(*route, request));
+      if (request.body.size() >= kTrimAfterBytes) {
+        // A large body and what the handler built from it were freed in many chunks that
+        // glibc keeps; give them back, so memory returns after a large request.
+        request = Request{};
+        ::malloc_trim(0);
+      }
+      asio::post(self->stream_.get_executor(), [self, response, close] { self->respond(std::move(*response), close); });
+    });
+  }
+
+  // The request as handlers see it, without its body.
+  Request make_request() const {
     Request request;
     request.method = method_;
     request.target = target_;
     request.path = path_;
-    request.query = std::move(query_);
-    request.params = std::move(match_.params);
+    request.query = query_;
+    request.params = match_.params;
     request.request_id = request_id_;
-    for (const auto& field : req) request.headers.emplace_back(beast::string_view(field.name_string()), beast::string_view(field.value()));
-    request.body = std::move(req.body());
-    if (match_.route->options.inline_handler) return respond(call_handler(*match_.route, request), close);
-    // The connection waits for the worker's answer, then continues on its own I/O thread.
-    ctx_.handlers->submit([self = shared_from_this(), route = match_.route, request = std::move(request), close]() {
-      auto response = std::make_shared<Response>(self->call_handler(*route, request));
-      asio::post(self->stream_.get_executor(), [self, response, close] { self->respond(std::move(*response), close); });
-    });
+    for (const auto& field : parser_->get()) {
+      request.headers.emplace_back(beast::string_view(field.name_string()), beast::string_view(field.value()));
+    }
+    return request;
   }
 
   Response call_handler(const Route& route, const Request& request) {
     try {
       return route.handler(request);
     } catch (const std::exception& e) {
-      Logger::error("handler threw", {{"service", ctx_.service}, {"request_id", request.request_id}, {"error", e.what()}});
-      return problem(Error::internal("internal error; quote request id " + request.request_id + " when reporting it"));
+      return internal_error(request, e);
     }
+  }
+
+  Response internal_error(const Request& request, const std::exception& e) {
+    Logger::error("handler threw", {{"service", ctx_.service}, {"request_id", request.request_id}, {"error", e.what()}});
+    return problem(Error::internal("internal error; quote request id " + request.request_id + " when reporting it"));
   }
 
   void begin_exchange() {

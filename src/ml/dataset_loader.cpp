@@ -1,6 +1,9 @@
 #include "ml/dataset_loader.h"
 
 #include "artifacts/s3_artifact_store.h"
+#include "common/logger.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -70,10 +73,14 @@ Result<Dataset> DatasetLoader::load_file(const std::string& location, const std:
   if (path_text.find('\0') != std::string::npos) return Error::invalid("dataset_location contains a NUL byte");
   std::error_code ec;
   fs::path root = fs::weakly_canonical(fs::absolute(sources_.root, ec), ec);
-  if (ec) return Error::unavailable("cannot resolve the dataset root " + sources_.root.string() + ": " + ec.message());
+  if (ec) {
+    Logger::error("dataset root unresolvable", {{"root", sources_.root.string()}, {"error", ec.message()}});
+    return Error::unavailable("cannot resolve the dataset root (CHATDB_DATASET_ROOT); the engine's log has the details");
+  }
   fs::path requested(path_text);
   fs::path lexical = (requested.is_absolute() ? requested : root / requested).lexically_normal();
-  const std::string refusal = "dataset_location '" + location + "' is outside the dataset root " + root.string() +
+  // Messages name the location as given, never the root's absolute path.
+  const std::string refusal = "dataset_location '" + location + "' is outside the dataset root" +
                               "; put the file under it (CHATDB_DATASET_ROOT) or upload it to S3";
   if (!inside(lexical, root)) return Error::invalid(refusal);
 
@@ -81,14 +88,14 @@ Result<Dataset> DatasetLoader::load_file(const std::string& location, const std:
   if (fd.get() < 0) {
     int error = errno;
     if (error == ENOENT || error == ENOTDIR) {
-      return Error::not_found("no dataset at " + location + " (looked for " + lexical.string() + ")");
+      return Error::not_found("no dataset at " + location);
     }
     return Error::invalid("cannot open the dataset " + location + ": " + std::strerror(error));
   }
   // O_NONBLOCK only kept a FIFO from blocking the open; fstat below refuses anything irregular.
   // Judge the file that was opened, not the name: symlinks anywhere on the path are resolved.
   fs::path real = fs::read_symlink("/proc/self/fd/" + std::to_string(fd.get()), ec);
-  if (ec) return Error::internal("cannot resolve the opened dataset " + lexical.string() + ": " + ec.message());
+  if (ec) return Error::internal("cannot resolve the opened dataset " + location + ": " + ec.message());
   fs::path real_root = fs::canonical(root, ec);
   if (ec || !inside(real, real_root)) return Error::invalid(refusal);
   struct stat info {};

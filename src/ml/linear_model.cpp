@@ -1,5 +1,7 @@
 #include "ml/linear_model.h"
 
+#include "common/json_parse.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -68,7 +70,7 @@ Result<std::vector<double>> LinearModel::importance() const {
 
 Result<std::unique_ptr<LinearModel>> LinearModel::load(std::string_view artifact, std::size_t width) {
   const Error bad = Error::invalid("the model artifact is not a chatdb-linear model with " + std::to_string(width) + " inputs");
-  auto doc = nlohmann::json::parse(artifact, nullptr, false);
+  auto doc = parse_json_or_discarded(artifact);
   if (doc.is_discarded() || !doc.is_object() || doc.value("format", "") != "chatdb-linear" || doc.value("version", 0) != 1) {
     return bad;
   }

@@ -32,6 +32,7 @@ class LinearModel final : public Model {
 
   std::string_view format() const override { return "chatdb-linear-json"; }
   std::size_t width() const override { return p_.mean.size(); }
+  std::size_t steps_per_row() const override { return (p_.weights.size() + 1) * (width() + 1); }
   Result<Prediction> predict(const float* rows, std::size_t n) const override;
   Result<std::string> artifact() const override;
   Result<std::vector<double>> importance() const override;

@@ -38,6 +38,9 @@ class Model {
   /// The artifact format: "xgboost-json" or "chatdb-linear-json".
   virtual std::string_view format() const = 0;
   virtual std::size_t width() const = 0;
+  /// At most how many elementary steps (tree nodes, multiply-adds) one row's prediction takes:
+  /// callers split batches by it to keep each call short.
+  virtual std::size_t steps_per_row() const = 0;
   /// `rows` holds n x width() floats; kInternal if the library fails.
   virtual Result<Prediction> predict(const float* rows, std::size_t n) const = 0;
   /// The model in its artifact format, loadable by the matching load().

@@ -1,9 +1,12 @@
 #include "ml/serving_model.h"
 
+#include "common/json_parse.h"
 #include "ml/linear_model.h"
 #include "ml/xgboost_model.h"
+#include "ml/xgboost_model_check.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace chatdb::ml {
 
@@ -35,12 +38,43 @@ Result<std::shared_ptr<const ServingModel>> ServingModel::load(const nlohmann::j
       std::make_shared<ServingModel>(std::move(encoder.value()), std::move(target.value()), std::move(model)));
 }
 
-Result<nlohmann::json> ServingModel::predict(const nlohmann::json& instances) const {
+Status ServingModel::check_artifact(const nlohmann::json& metadata, std::string_view artifact) {
+  const std::string algorithm = metadata.is_object() ? metadata.value("algorithm", "") : "";
+  if (algorithm != "xgboost" && algorithm != "linear") return Status::success();
+  auto encoder = FeatureEncoder::from_json(metadata.value("features", nlohmann::json()),
+                                           metadata.value("ignored_columns", nlohmann::json()));
+  const std::size_t width = encoder ? encoder->width() : 0;
+  if (algorithm == "linear") {
+    if (auto loaded = LinearModel::load(artifact, width); !loaded) return Error::unprocessable(loaded.error().message);
+    return Status::success();
+  }
+  auto doc = parse_json(artifact);
+  if (!doc) return Error::unprocessable("the model artifact is not an XGBoost JSON model: " + doc.error().message);
+  auto shape = check_xgboost_model(*doc, width);
+  if (!shape) return shape.error();
+  return Status::success();
+}
+
+Result<nlohmann::json> ServingModel::predict(const nlohmann::json& instances,
+                                             std::chrono::steady_clock::time_point deadline) const {
   auto rows = encoder_.encode_instances(instances, target_.name());
   if (!rows) return rows.error();
   const std::size_t n = instances.size();
-  auto prediction = model_->predict(rows->data(), n);
-  if (!prediction) return prediction.error();
+  const std::size_t width = model_->width();
+  const std::size_t slice = std::max<std::size_t>(1, kStepsPerSlice / std::max<std::size_t>(1, model_->steps_per_row()));
+  std::optional<ml::Prediction> prediction;
+  for (std::size_t done = 0; done < n; done += slice) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Error::timeout("the prediction of " + std::to_string(n) + " rows did not finish in time; send smaller batches");
+    }
+    auto part = model_->predict(rows->data() + done * width, std::min(slice, n - done));
+    if (!part) return part.error();
+    if (!prediction) {
+      prediction = std::move(*part);
+    } else {
+      prediction->values.insert(prediction->values.end(), part->values.begin(), part->values.end());
+    }
+  }
   nlohmann::json predictions = nlohmann::json::array();
   if (target_.task() == Task::kRegression) {
     for (float v : prediction->values) predictions.push_back(v);

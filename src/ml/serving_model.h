@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 
@@ -20,10 +21,18 @@ class ServingModel {
   /// either is malformed or they do not match.
   static Result<std::shared_ptr<const ServingModel>> load(const nlohmann::json& metadata, std::string_view artifact);
 
+  /// Checks an artifact against its version's metadata without loading it, as the registry
+  /// does at upload: XGBoost documents with check_xgboost_model, linear ones by reading them.
+  /// kUnprocessable naming the problem; artifacts of other algorithms are not checked.
+  static Status check_artifact(const nlohmann::json& metadata, std::string_view artifact);
+
   /// `instances`: [{feature: value}] (see FeatureEncoder::encode_instances). Returns
   /// {"predictions": [...]} and, for classification, "probabilities" (one row per instance,
-  /// in the order of) "classes". kInvalidArgument for bad instances.
-  Result<nlohmann::json> predict(const nlohmann::json& instances) const;
+  /// in the order of) "classes". kInvalidArgument for bad instances; kTimeout when the batch
+  /// is not done by `deadline` (checked between slices of about kStepsPerSlice steps).
+  Result<nlohmann::json> predict(const nlohmann::json& instances, std::chrono::steady_clock::time_point deadline) const;
+
+  static constexpr std::size_t kStepsPerSlice = std::size_t{1} << 26;
 
   const FeatureEncoder& encoder() const { return encoder_; }
   const Target& target() const { return target_; }

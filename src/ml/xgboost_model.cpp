@@ -1,17 +1,29 @@
 #include "ml/xgboost_model.h"
 
+#include "common/json_parse.h"
+#include "common/logger.h"
+#include "ml/xgboost_model_check.h"
+
 #include <xgboost/c_api.h>
 
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <regex>
 #include <vector>
 
 namespace chatdb::ml {
 
 Error xgboost_error(ErrorCode code, std::string_view doing) {
-  return Error{code, "xgboost: " + std::string(doing) + ": " + XGBGetLastError(), false};
+  // "[10:00:00] /build/xgboost/src/learner.cc:123: MESSAGE\nStack trace: ...": the message
+  // alone is for the client; the source path and the stack trace go to the log.
+  const std::string full = XGBGetLastError();
+  Logger::warn("xgboost failed", {{"doing", std::string(doing)}, {"error", full}});
+  static const std::regex located(R"(^\[[^\]]*\]\s*\S+:\d+:\s*)");
+  std::string message = std::regex_replace(full.substr(0, full.find('\n')), located, "");
+  if (message.find('/') != std::string::npos) message = "see the log";
+  return Error{code, "xgboost: " + std::string(doing) + ": " + message, false};
 }
 
 XgboostModel::XgboostModel(void* booster, Task task, std::size_t classes, std::size_t width, void* batch_booster)
@@ -24,6 +36,13 @@ XgboostModel::~XgboostModel() {
 
 Result<std::unique_ptr<XgboostModel>> XgboostModel::load(std::string_view artifact, Task task, std::size_t classes,
                                                           std::size_t width) {
+  // XGBoost gets the document that was checked, written anew: nothing it reads differently.
+  auto doc = parse_json(artifact);
+  if (!doc) return Error::invalid("the model artifact is not an XGBoost JSON model: " + doc.error().message);
+  auto shape = check_xgboost_model(*doc, width);
+  if (!shape) return Error::invalid(shape.error().message);
+  const std::string checked = doc->dump();
+  doc->clear();
   BoosterHandle single = nullptr, batch = nullptr;
   if (XGBoosterCreate(nullptr, 0, &single) != 0) return xgboost_error(ErrorCode::kInternal, "creating a booster");
   if (XGBoosterCreate(nullptr, 0, &batch) != 0) {
@@ -31,8 +50,9 @@ Result<std::unique_ptr<XgboostModel>> XgboostModel::load(std::string_view artifa
     return xgboost_error(ErrorCode::kInternal, "creating a booster");
   }
   auto model = std::make_unique<XgboostModel>(single, task, classes, width, batch);
+  model->steps_per_row_ = shape->steps_per_row;
   for (BoosterHandle b : {single, batch}) {
-    if (XGBoosterLoadModelFromBuffer(b, artifact.data(), artifact.size()) != 0) {
+    if (XGBoosterLoadModelFromBuffer(b, checked.data(), checked.size()) != 0) {
       return xgboost_error(ErrorCode::kInvalidArgument, "loading the model artifact");
     }
   }
@@ -70,6 +90,13 @@ Result<Prediction> XgboostModel::predict(const float* rows, std::size_t n) const
   BoosterHandle booster = batch_booster_ && n >= kParallelRows ? batch_booster_ : booster_;
   if (XGBoosterPredictFromDense(booster, values, config, nullptr, &shape, &dimensions, &result) != 0) {
     return xgboost_error(ErrorCode::kInternal, "predicting");
+  }
+  std::size_t produced = 1;
+  for (bst_ulong d = 0; d < dimensions; ++d) produced *= shape[d];
+  const std::size_t expected = task_ == Task::kClassification && classes_ == 2 ? n : n * out.columns;
+  if (produced != expected) {
+    return Error::invalid("the model produces " + std::to_string(produced) + " values for " + std::to_string(n) +
+                          " rows; its metadata expects " + std::to_string(expected));
   }
   if (task_ == Task::kClassification && classes_ == 2) {
     out.values.resize(2 * n);

@@ -27,13 +27,14 @@ class XgboostModel final : public Model {
   XgboostModel(const XgboostModel&) = delete;
   XgboostModel& operator=(const XgboostModel&) = delete;
 
-  /// Loads an artifact; kInvalidArgument when XGBoost cannot read it or its input count is
-  /// not `width`.
+  /// Loads an artifact after check_xgboost_model accepted it; kInvalidArgument when the check
+  /// or XGBoost refuses it or its input count is not `width`.
   static Result<std::unique_ptr<XgboostModel>> load(std::string_view artifact, Task task, std::size_t classes,
                                                     std::size_t width);
 
   std::string_view format() const override { return "xgboost-json"; }
   std::size_t width() const override { return width_; }
+  std::size_t steps_per_row() const override { return steps_per_row_; }
   Result<Prediction> predict(const float* rows, std::size_t n) const override;
   Result<std::string> artifact() const override;
   Result<std::vector<double>> importance() const override;
@@ -44,9 +45,11 @@ class XgboostModel final : public Model {
   Task task_;
   std::size_t classes_;
   std::size_t width_;
+  std::size_t steps_per_row_ = 1;
 };
 
-/// The last XGBoost error, as an Error of the given code ("xgboost: ...").
+/// The last XGBoost error, as an Error of the given code ("xgboost: DOING: MESSAGE"), without
+/// its source location and stack trace, which are logged.
 Error xgboost_error(ErrorCode code, std::string_view doing);
 
 }  // namespace chatdb::ml

@@ -89,13 +89,14 @@ Result<nlohmann::json> Predictor::predict(const nlohmann::json& body, const std:
   const std::string name = body["model"].get<std::string>();
   auto model = model_for(name, body);
   if (!model) return model.error();
-  auto out = model->second->predict(body["instances"]);
+  auto out = model->second->predict(body["instances"], std::chrono::steady_clock::now() + kDeadline);
   if (!out) return out.error();
   std::size_t count = body["instances"].size();
   if (rows_) rows_->inc(static_cast<double>(count));
   audit_->record(request_id, name, model->first, count);
-  nlohmann::json response = {{"model", name}, {"version", model->first}};
-  response.update(*out);
+  nlohmann::json response = std::move(*out);
+  response["model"] = name;
+  response["version"] = model->first;
   return response;
 }
 

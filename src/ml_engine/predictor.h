@@ -28,6 +28,9 @@ namespace chatdb::ml_engine {
 /// a version that is not READY kConflict; the registry down kUnavailable. Thread-safe.
 class Predictor {
  public:
+  /// A batch still predicting after this long is abandoned with kTimeout (504).
+  static constexpr std::chrono::seconds kDeadline{30};
+
   Predictor(std::shared_ptr<RegistryClient> registry, std::shared_ptr<PredictionAudit> audit, std::size_t cache_capacity);
 
   void register_metrics(http::MetricsRegistry& registry);

@@ -1,5 +1,6 @@
 #include "ml_engine/service_call.h"
 
+#include "common/json_parse.h"
 #include "http/request.h"
 
 #include <cctype>
@@ -15,7 +16,7 @@ Status call_status(const Result<http::ClientResponse>& response, std::string_vie
   }
   int status = response->status;
   if (status >= 200 && status < 300) return Status::success();
-  auto body = nlohmann::json::parse(response->body, nullptr, false);
+  auto body = parse_json_or_discarded(response->body);
   std::string detail = body.is_object() && body.contains("detail") && body["detail"].is_string()
                            ? body["detail"].get<std::string>()
                            : "HTTP " + std::to_string(status);
@@ -26,7 +27,7 @@ Status call_status(const Result<http::ClientResponse>& response, std::string_vie
 }
 
 Result<nlohmann::json> json_body(const http::ClientResponse& response, std::string_view service) {
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  auto body = parse_json_or_discarded(response.body);
   if (body.is_discarded() || !body.is_object()) return Error::unavailable(std::string(service) + " answered with a body that is not a JSON object");
   return body;
 }

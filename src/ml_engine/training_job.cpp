@@ -1,5 +1,7 @@
 #include "ml_engine/training_job.h"
 
+#include "common/json_parse.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -8,7 +10,7 @@ namespace chatdb::ml_engine {
 int TrainingJob::threads() const { return std::max(1, static_cast<int>(std::ceil(cpu_request - 1e-9))); }
 
 Result<TrainingJob> TrainingJob::parse(const std::string& payload) {
-  auto j = nlohmann::json::parse(payload, nullptr, false);
+  auto j = parse_json_or_discarded(payload);
   if (j.is_discarded() || !j.is_object()) return Error::invalid("training message is not a JSON object");
   TrainingJob job;
   auto text = [&](const char* key, std::string& out, bool required) -> Status {

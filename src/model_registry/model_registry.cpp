@@ -2,6 +2,7 @@
 
 #include "common/logger.h"
 #include "http/problem.h"
+#include "ml/serving_model.h"
 
 #include <nlohmann/json.hpp>
 
@@ -203,8 +204,9 @@ void ModelRegistry::mount(http::Router& router) {
   router.add("GET", "/registered-models/{name}/versions", bind(&ModelRegistry::list_versions));
   router.add("GET", "/registered-models/{name}/versions/{version}", bind(&ModelRegistry::get_version));
   router.add("DELETE", "/registered-models/{name}/versions/{version}", bind(&ModelRegistry::delete_version));
-  router.add("PUT", "/registered-models/{name}/versions/{version}/artifact", bind(&ModelRegistry::upload_artifact),
-             http::RouteOptions{kMaxArtifactBytes});
+  http::RouteOptions upload{kMaxArtifactBytes};
+  upload.before_body = [this](const http::Request& r) { return refuse_upload(r); };
+  router.add("PUT", "/registered-models/{name}/versions/{version}/artifact", bind(&ModelRegistry::upload_artifact), upload);
   router.add("GET", "/registered-models/{name}/versions/{version}/artifact", bind(&ModelRegistry::download_artifact));
   router.add("POST", "/registered-models/{name}/versions/{version}/fail", bind(&ModelRegistry::fail_version));
   router.add("PUT", "/registered-models/{name}/versions/{version}/tags/{key}", bind(&ModelRegistry::set_version_tag));
@@ -374,9 +376,23 @@ http::Response ModelRegistry::delete_version(const http::Request& request) {
   return no_content();
 }
 
-http::Response ModelRegistry::upload_artifact(const http::Request& request) {
+std::optional<http::Response> ModelRegistry::refuse_upload(const http::Request& request) {
   auto id = version_params(request);
   if (!id) return http::problem(id.error());
+  if (Status pending = repository_->require_pending(id->first, id->second); !pending) return http::problem(pending.error());
+  return std::nullopt;
+}
+
+http::Response ModelRegistry::upload_artifact(const http::Request& request) {
+  // Checked again: another upload may have finished while this body was read.
+  if (auto refused = refuse_upload(request)) return std::move(*refused);
+  auto id = version_params(request);
+  auto pending = repository_->get_version(id->first, id->second);
+  if (!pending) return http::problem(pending.error());
+  // Every artifact is untrusted input: one XGBoost cannot safely load is refused here (422).
+  if (Status usable = ml::ServingModel::check_artifact(pending->metadata, request.body); !usable) {
+    return http::problem(usable.error());
+  }
   auto version = artifacts_->upload(id->first, id->second, request.body);
   if (!version) return http::problem(version.error());
   if (bytes_uploaded_) bytes_uploaded_->inc(static_cast<double>(request.body.size()));

@@ -7,6 +7,7 @@
 #include "runtime/service.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace chatdb::model_registry {
@@ -43,6 +44,9 @@ class ModelRegistry : public runtime::Service {
   http::Response search_versions(const http::Request& request);
   http::Response get_version(const http::Request& request);
   http::Response delete_version(const http::Request& request);
+  /// Before an upload's body is read: 409 unless the version is PENDING (and 400/404 for a bad
+  /// path), so that a refused upload is never buffered.
+  std::optional<http::Response> refuse_upload(const http::Request& request);
   http::Response upload_artifact(const http::Request& request);
   http::Response download_artifact(const http::Request& request);
   http::Response fail_version(const http::Request& request);

@@ -1,5 +1,7 @@
 #include "model_registry/registry_repository.h"
 
+#include "common/json_parse.h"
+#include "common/logger.h"
 #include "common/time.h"
 
 #include <cctype>
@@ -59,9 +61,16 @@ ModelVersion version_of(const Row& r) {
   if (!metadata::is_null(r[3])) v.job_id = metadata::as_text(r[3]);
   if (!metadata::is_null(r[4])) v.artifact_sha256 = metadata::as_text(r[4]);
   if (!metadata::is_null(r[5])) v.artifact_size = metadata::as_int(r[5]);
-  // Written by this class from a JSON object; anything else means a hand-edited row.
-  v.metadata = nlohmann::json::parse(metadata::as_text(r[6]), nullptr, false);
-  if (v.metadata.is_discarded()) v.metadata = nlohmann::json::object();
+  // Written by this class from a JSON object; anything else is a hand-edited row, or one saved
+  // before the nesting limit: it is listed with empty metadata rather than failing the listing.
+  auto parsed = parse_json(metadata::as_text(r[6]));
+  if (parsed && parsed->is_object()) {
+    v.metadata = std::move(*parsed);
+  } else {
+    Logger::warn("version metadata unreadable", {{"model", v.model_name}, {"version", v.version},
+                                                 {"error", parsed ? "not an object" : parsed.error().message}});
+    v.metadata = nlohmann::json::object();
+  }
   v.status_message = metadata::as_text(r[7]);
   v.created_at = metadata::as_int(r[8]);
   v.updated_at = metadata::as_int(r[9]);

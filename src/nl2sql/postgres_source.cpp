@@ -1,5 +1,7 @@
 #include "nl2sql/postgres_source.h"
 
+#include "common/logger.h"
+#include "common/query_slots.h"
 #include "nl2sql/sql_validator.h"
 #include "nl2sql/text.h"
 
@@ -8,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <regex>
 
 namespace chatdb::nl2sql {
@@ -92,12 +95,23 @@ Result<PGconn*> PostgresSource::acquire() {
     return Error::unavailable("cannot connect to PostgreSQL at " + display_url() + ": " + m);
   }
   // Literals are rendered with doubled quotes only: backslashes must stay plain characters.
+  // What one query may use: time (each transaction sets its own, shorter, timeout too) and
+  // memory per sort or hash.
   auto setup = run(c, "SET default_transaction_read_only = on; SET standard_conforming_strings = on; "
-                      "SET client_encoding = 'UTF8'");
+                      "SET client_encoding = 'UTF8'; SET statement_timeout = '30s'; SET work_mem = '16MB'");
   if (!ok(setup.get())) {
     Error e = failure(c, setup.get(), "cannot prepare the session");
     PQfinish(c);
     return e;
+  }
+  // Temporary files (sorts and hashes that spill) take disk: only a superuser may bound them
+  // per session; otherwise the role's setting applies (ALTER ROLE ... SET temp_file_limit).
+  auto temp_files = run(c, "SET temp_file_limit = '1GB'");
+  if (!ok(temp_files.get())) {
+    static std::once_flag logged;
+    std::call_once(logged, [&] {
+      Logger::info("temp_file_limit left to the role's setting", {{"error", message_of(c, temp_files.get())}});
+    });
   }
   return c;
 }
@@ -116,6 +130,8 @@ Status PostgresSource::validate(const std::string& sql) { return SqlValidator::c
 Result<Rows> PostgresSource::execute(const std::string& sql, const ExecOptions& options) {
   auto started = std::chrono::steady_clock::now();
   if (Status valid = validate(sql); !valid) return valid.error();
+  auto slot = QuerySlots::take();
+  if (!slot) return slot.error();
   auto acquired = acquire();
   if (!acquired) return acquired.error();
   PGconn* conn = *acquired;
@@ -204,10 +220,14 @@ Result<Schema> PostgresSource::introspect() {
   return Schema(std::move(tables), std::move(fks));
 }
 
+// Not through execute: readiness must not depend on a free query slot.
 Status PostgresSource::check() {
-  auto rows = execute("SELECT 1", {1, std::chrono::milliseconds(2000)});
-  if (!rows) return rows.error();
-  return Status::success();
+  auto acquired = acquire();
+  if (!acquired) return acquired.error();
+  auto answered = run(*acquired, "SELECT 1");
+  Status status = ok(answered.get()) ? Status::success() : Status(failure(*acquired, answered.get(), "PostgreSQL check failed"));
+  release(*acquired);
+  return status;
 }
 
 }  // namespace chatdb::nl2sql

@@ -1,16 +1,25 @@
 #include "nl2sql/sqlite_source.h"
 
+#include "common/query_slots.h"
 #include "nl2sql/text.h"
 
 #include <sqlite3.h>
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 namespace chatdb::nl2sql {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// What one query may use: no string or blob longer than this (printf('%.*c', 1e9, 'x') fails
+// instead of allocating a gigabyte), and all of SQLite's heap in this process together below
+// the hard limit (sqlite3_hard_heap_limit64 is process-wide: the metadata store shares it).
+constexpr int kMaxValueBytes = 1 << 20;
+constexpr int kMaxSqlBytes = 1 << 20;
+constexpr sqlite3_int64 kHeapLimitBytes = sqlite3_int64{256} << 20;
 
 struct Closer {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -66,6 +75,10 @@ Result<Connection> open(const std::string& path) {
   if (rc != SQLITE_OK) {
     return Error::unavailable("cannot open SQLite database '" + path + "': " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
+  static std::once_flag heap_limit;
+  std::call_once(heap_limit, [] { sqlite3_hard_heap_limit64(kHeapLimitBytes); });
+  sqlite3_limit(db.get(), SQLITE_LIMIT_LENGTH, kMaxValueBytes);
+  sqlite3_limit(db.get(), SQLITE_LIMIT_SQL_LENGTH, kMaxSqlBytes);
   sqlite3_busy_timeout(db.get(), 2000);
   sqlite3_exec(db.get(), "PRAGMA query_only = 1", nullptr, nullptr, nullptr);
   return db;
@@ -162,6 +175,8 @@ Status SqliteSource::validate(const std::string& sql) {
 
 Result<Rows> SqliteSource::execute(const std::string& sql, const ExecOptions& options) {
   auto started = Clock::now();
+  auto slot = QuerySlots::take();
+  if (!slot) return slot.error();
   auto db = open(path_);
   if (!db) return db.error();
   Guard guard;
@@ -187,6 +202,10 @@ Result<Rows> SqliteSource::execute(const std::string& sql, const ExecOptions& op
   if (guard.timed_out) {
     return Error::timeout("the query ran longer than " + std::to_string(options.timeout.count()) +
                           " ms; ask for fewer rows or a narrower filter");
+  }
+  if (rc == SQLITE_NOMEM || rc == SQLITE_TOOBIG) {
+    return Error::invalid("the query needs more memory than one query may use (values up to " +
+                          std::to_string(kMaxValueBytes) + " bytes); ask for less");
   }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     return Error::invalid(std::string("SQLite rejected the query: ") + sqlite3_errmsg(db->get()));

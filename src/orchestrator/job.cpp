@@ -1,5 +1,7 @@
 #include "orchestrator/job.h"
 
+#include "common/json_parse.h"
+
 #include <ctime>
 
 namespace chatdb::orchestrator {
@@ -61,7 +63,7 @@ Job Job::from_row(const metadata::Row& r) {
   j.spec.target = opt_text(r[5]);
   j.spec.task = as_text(r[6]);
   j.spec.algorithm = as_text(r[7]);
-  j.spec.params = nlohmann::json::parse(as_text(r[8], "{}"), nullptr, false);
+  j.spec.params = parse_json_or_discarded(as_text(r[8], "{}"));
   j.spec.priority = as_int(r[9]);
   j.spec.max_retries = as_int(r[10]);
   j.spec.timeout_s = as_int(r[11]);
@@ -71,7 +73,7 @@ Job Job::from_row(const metadata::Row& r) {
   j.error = opt_text(r[15]);
   j.model_version = opt_int(r[16]);
   auto metrics = opt_text(r[17]);
-  j.metrics = metrics ? nlohmann::json::parse(*metrics, nullptr, false) : nlohmann::json();
+  j.metrics = metrics ? parse_json_or_discarded(*metrics) : nlohmann::json();
   j.submitted_at = as_int(r[18]);
   j.started_at = opt_int(r[19]);
   j.finished_at = opt_int(r[20]);

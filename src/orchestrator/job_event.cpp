@@ -1,9 +1,11 @@
 #include "orchestrator/job_event.h"
 
+#include "common/json_parse.h"
+
 namespace chatdb::orchestrator {
 
 Result<JobEvent> JobEvent::parse(const std::string& payload) {
-  auto j = nlohmann::json::parse(payload, nullptr, false);
+  auto j = parse_json_or_discarded(payload);
   if (j.is_discarded() || !j.is_object()) return Error::invalid("job event is not a JSON object");
   if (!j.contains("job_id") || !j["job_id"].is_string()) return Error::invalid("job event without job_id");
   if (!j.contains("attempt") || !j["attempt"].is_number_integer()) return Error::invalid("job event without attempt");

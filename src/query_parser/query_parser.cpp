@@ -1,5 +1,6 @@
 #include "query_parser/query_parser.h"
 
+#include "common/json_parse.h"
 #include "common/logger.h"
 #include "http/problem.h"
 
@@ -178,7 +179,7 @@ std::vector<runtime::Check> QueryParser::check_dependencies() {
 }
 
 std::string QueryParser::answer_message(const std::string& payload) {
-  auto doc = nlohmann::json::parse(payload, nullptr, false);
+  auto doc = parse_json_or_discarded(payload);
   nlohmann::json id = doc.is_object() && doc.contains("id") ? doc["id"] : nlohmann::json();
   auto fail = [&](const Error& e) {
     return nlohmann::json{{"id", id}, {"status", "error"},
@@ -206,7 +207,7 @@ void QueryParser::start() {
     std::string answer = answer_message(m.payload);
     // Keyed by the request id so that a client can follow its own answers; publishing again
     // after a redelivery repeats the same answer, which consumers treat as a duplicate.
-    auto doc = nlohmann::json::parse(m.payload, nullptr, false);
+    auto doc = parse_json_or_discarded(m.payload);
     std::string key = doc.is_object() && doc.contains("id") && doc["id"].is_string() ? doc["id"].get<std::string>() : m.key;
     Status published = async_.bus->publish(async_.results, key, answer);
     if (!published) Logger::warn("query result not published", {{"id", key}, {"error", published.error().message}});

@@ -21,7 +21,9 @@ def fresh(stem="m"):
 
 
 def register(up, name, job_id=None, metadata=None):
-    body = {"metadata": metadata if metadata is not None else {"algorithm": "xgboost"}}
+    # Not an algorithm the engine serves: these tests upload arbitrary bytes, which the registry
+    # would refuse (422) as an XGBoost or linear model.
+    body = {"metadata": metadata if metadata is not None else {"algorithm": "opaque-test-bytes"}}
     if job_id is not None:
         body["job_id"] = job_id
     return requests.post(f"{base(up)}/registered-models/{name}/versions", json=body)

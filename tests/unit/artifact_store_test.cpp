@@ -652,15 +652,26 @@ TEST(S3ArtifactStore, RecoversWhenTheServerComesBack) {
   EXPECT_TRUE((*store)->put("after", string_reader("x")).ok());
 }
 
-TEST(S3ArtifactStore, CreatesAMissingBucketOnFirstUse) {
+TEST(S3ArtifactStore, ReadsNeverCreateAMissingBucketAndThePutDoes) {
+  // Reading an s3:// dataset used to create its bucket (HEAD, then PUT bucket).
   auto& server = SharedS3rver::get();
   const std::string bucket = new_bucket();
   ASSERT_FALSE(fs::exists(server.directory() / bucket));
   auto store = S3ArtifactStore::open(s3_options(server.endpoint(), bucket));
   ASSERT_TRUE(store.ok());
+  auto got = read_all(**store, "data/x.csv");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kNotFound) << got.error().message;
+  auto exists = (*store)->exists("data/x.csv");
+  ASSERT_TRUE(exists.ok()) << exists.error().message;
+  EXPECT_FALSE(*exists);
   auto listed = (*store)->list("");
   ASSERT_TRUE(listed.ok()) << listed.error().message;
   EXPECT_TRUE(listed->empty());
+  EXPECT_TRUE((*store)->remove("data/x.csv").ok());
+  EXPECT_FALSE(fs::exists(server.directory() / bucket));
+
+  ASSERT_TRUE((*store)->put("data/x.csv", string_reader("a,b\n")).ok());
   EXPECT_TRUE(fs::is_directory(server.directory() / bucket));
 }
 

@@ -13,6 +13,7 @@ TEST(ProblemTest, MapsEveryErrorCodeToItsStatus) {
   EXPECT_EQ(status_of(ErrorCode::kConflict), 409);
   EXPECT_EQ(status_of(ErrorCode::kPayloadTooLarge), 413);
   EXPECT_EQ(status_of(ErrorCode::kUnsupportedMedia), 415);
+  EXPECT_EQ(status_of(ErrorCode::kUnprocessable), 422);
   EXPECT_EQ(status_of(ErrorCode::kUnavailable), 503);
   EXPECT_EQ(status_of(ErrorCode::kTimeout), 504);
   EXPECT_EQ(status_of(ErrorCode::kInternal), 500);

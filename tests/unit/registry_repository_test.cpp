@@ -322,6 +322,26 @@ TEST_P(RegistryRepositoryTest, SearchesVersionsAcrossModelsByStatusAndJob) {
   EXPECT_EQ(repository_->list_versions("a", 10, "41").error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_P(RegistryRepositoryTest, AStoredVersionNestedTooDeepIsListedWithEmptyMetadata) {
+  // A version saved before the nesting limit crashed every later listing of its model.
+  register_new("deep");
+  std::string deep = "{\"x\": " + std::string(70000, '[') + std::string(70000, ']') + "}";
+  Status written = store_->transact([&](metadata::Transaction& tx) -> Status {
+    auto n = tx.execute("UPDATE model_versions SET metadata = $1 WHERE model_name = $2", {deep, std::string("deep")});
+    if (!n.ok()) return n.error();
+    return Status::success();
+  });
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  auto models = repository_->search_models(ModelQuery{});
+  ASSERT_TRUE(models.ok()) << models.error().message;
+  ASSERT_EQ(models->items.size(), 1u);
+  ASSERT_EQ(models->items[0].latest_versions.size(), 1u);
+  EXPECT_EQ(models->items[0].latest_versions[0].metadata, nlohmann::json::object());
+  auto versions = repository_->list_versions("deep", 10, "");
+  ASSERT_TRUE(versions.ok()) << versions.error().message;
+  EXPECT_EQ(versions->items.at(0).metadata, nlohmann::json::object());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RegistryRepositoryTest, ::testing::Values(sqlite_backend(), postgres_backend()),
                          [](const auto& info) { return info.param.name; });
 

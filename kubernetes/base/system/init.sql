@@ -11,6 +11,9 @@ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chatdb_reader')
 ALTER ROLE chatdb_reader PASSWORD :'reader_password';
 ALTER ROLE chatdb_reader SET default_transaction_read_only = on;
 ALTER ROLE chatdb_reader SET statement_timeout = '30s';
+-- What one query may use (only a superuser may set temp_file_limit, so it is set here).
+ALTER ROLE chatdb_reader SET work_mem = '16MB';
+ALTER ROLE chatdb_reader SET temp_file_limit = '1GB';
 
 CREATE SCHEMA IF NOT EXISTS datasets;
 GRANT USAGE ON SCHEMA public, datasets TO chatdb_reader;

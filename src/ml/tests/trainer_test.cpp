@@ -108,7 +108,8 @@ TEST(LinearTrainer, SoftmaxOnIrisAndTheArtifactReloads) {
   EXPECT_GE(trained->metrics["accuracy"].get<double>(), 0.9);
   auto serving = ServingModel::load(trained->metadata, trained->artifact);
   ASSERT_TRUE(serving.ok()) << serving.error().message;
-  auto out = (*serving)->predict(nlohmann::json::parse(R"([{"f0": 5.1, "f1": 3.5, "f2": 1.4, "f3": 0.2}])"));
+  auto out = (*serving)->predict(nlohmann::json::parse(R"([{"f0": 5.1, "f1": 3.5, "f2": 1.4, "f3": 0.2}])"),
+                                 std::chrono::steady_clock::now() + std::chrono::seconds(10));
   ASSERT_TRUE(out.ok());
   EXPECT_EQ((*out)["predictions"][0], 0);
   EXPECT_EQ((*out)["classes"], nlohmann::json({0, 1, 2}));
