@@ -23,10 +23,14 @@ class Interpreter {
  public:
   Interpreter(const Schema& schema, const ValueIndex& values, LinkedQuestion question, Choices& choices)
       : schema_(schema), values_(values), items_(std::move(question.items)),
-        unknown_(std::move(question.unknown)), choices_(choices) {}
+        unknown_(std::move(question.unknown)), unlinked_verbs_(std::move(question.verbs)), choices_(choices) {}
 
   Result<QueryPlan> interpret() {
+    // A noun or adjective that names nothing may be what the question is about ("dorms",
+    // "international"): no answer is sure without it. A verb that names nothing mostly says
+    // how things relate ("which department is housed in"), which the joins already say.
     for (const auto& w : unknown_) doubt(0.6, "'" + w + "' matches no table, column or stored value");
+    for (const auto& w : unlinked_verbs_) doubt(0.85, "'" + w + "' is read as a verb that names no column");
     merge_compounds();
     read_intent();
     if (auto s = choose_subject(); !s.ok()) return s.error();
@@ -47,6 +51,9 @@ class Interpreter {
         doubt(0.6, "'" + it.word + "' is not understood here");
       }
       if (it.kind == Kind::kNumber && !it.used) doubt(0.5, "could not tell what " + it.raw + " refers to");
+      if (it.kind == Kind::kWord && !it.used && superlative_of(it.word) && it.word != "first" && it.word != "last") {
+        doubt(0.5, "could not tell what '" + it.word + "' ranks");
+      }
       if (it.kind == Kind::kWord && !it.used && (it.word == "average" || it.word == "avg" || it.word == "mean" ||
                                                  it.word == "sum" || it.word == "maximum" || it.word == "minimum")) {
         doubt(0.5, "could not tell what '" + it.word + "' applies to");
@@ -282,6 +289,18 @@ class Interpreter {
     return TableRole::kSubject;
   }
 
+  // "price per seat": a numeric column of the subject whose name says "per" and this word.
+  bool names_a_rate(const LinkedItem& it) const {
+    for (const auto& c : subject_->columns) {
+      if (!c.numeric()) continue;
+      auto words = split_identifier(c.name);
+      bool per = std::find(words.begin(), words.end(), "per") != words.end();
+      bool named = std::any_of(words.begin(), words.end(), [&](const std::string& w) { return stem(w) == stem(it.word); });
+      if (per && named) return true;
+    }
+    return false;
+  }
+
   // "per" and "by" group; "each" and "every" group only after what is measured ("orders for
   // each customer"), not as a determiner ("show me every instructor").
   bool groups_at(long k) const {
@@ -442,6 +461,10 @@ class Interpreter {
       }
       if (!column) column = compared_column(cmp_start, i, false);
       if (!column || column->table != subject_->name) continue;
+      // "earn more than": the verb of the measure is read with it.
+      for (long k = cmp_start - 1; k >= 0 && k >= cmp_start - 2; --k) {
+        if (at(k).kind == Kind::kWord && !Lexicon::dimension_of(word(k)).empty()) at(k).used = true;
+      }
       Condition c;
       c.kind = Condition::Kind::kVersusAverage;
       c.column = *column;
@@ -646,7 +669,16 @@ class Interpreter {
 
   // "signups per year", "revenue by month", "monthly sales": the date's year or month.
   std::optional<DatePart> time_group_at(long i) const {
-    std::string w = word(i);
+    if (i < 0 || i >= size()) return std::nullopt;
+    std::string w = items_[static_cast<std::size_t>(i)].word;
+    // "year" may name a column ("enroll_yr"); a year column of the subject is grouped by as it is.
+    if (items_[static_cast<std::size_t>(i)].kind == Kind::kColumn) {
+      for (const auto& t : items_[static_cast<std::size_t>(i)].terms) {
+        if (t.table == subject_->name) return std::nullopt;
+      }
+    } else if (items_[static_cast<std::size_t>(i)].kind != Kind::kWord) {
+      return std::nullopt;
+    }
     if ((w == "year" || w == "month") && (is_grouping(word(i - 1)) || word(i - 1) == "every")) {
       return w == "year" ? DatePart::kYear : DatePart::kMonth;
     }
@@ -660,6 +692,7 @@ class Interpreter {
       auto part = time_group_at(i);
       if (!part || at(i).used) continue;
       auto column = date_column(i);
+      if (!column && at(i).kind == Kind::kColumn) continue;  // no date: the named year column groups
       if (!column) {
         return Error::invalid("the question groups by " + std::string(*part == DatePart::kYear ? "year" : "month") +
                               " but " + subject_->name + " has no date column");
@@ -682,6 +715,10 @@ class Interpreter {
       std::string w1 = word(i - 1);
       bool grouped = groups_at(i - 1);
       if (!grouped) continue;
+      if (w1 == "per" && names_a_rate(it)) {
+        it.used = at(i - 1).used = true;
+        continue;
+      }
       if (w1 == "by") {
         // "by price" after a superlative orders rather than groups.
         const Column* c = nullptr;
@@ -750,7 +787,8 @@ class Interpreter {
       auto sup = superlative_of(word(i));
       if (!sup) continue;
       std::string w = word(i);
-      if ((w == "first" || w == "last") && !limit_) continue;  // "first name", "last name"
+      // "first name", "last name"; but "our first customer" is the earliest.
+      if ((w == "first" || w == "last") && !limit_ && !(i + 1 < size() && at(i + 1).kind == Kind::kTable)) continue;
       if (w == "max" || w == "maximum" || w == "min" || w == "minimum") continue;  // aggregates, not rankings
       if ((w == "least" || w == "most") && word(i - 1) == "at") continue;        // "at least 3": a comparison
       Superlative s = *sup;
@@ -772,6 +810,12 @@ class Interpreter {
           column = numeric_term(it);
           if (!column) return Error::invalid("could not rank by '" + it.raw + "', which is not a number or date");
           it.used = true;
+          // "the department with the most majors" (students.major_dept): rows that refer, counted.
+          const Table* holder = schema_.table(column->table);
+          if (holder != subject_ && is_key_column(*holder, *holder->column(column->column))) {
+            counted = holder;
+            column.reset();
+          }
           break;
         }
         if (it.kind == Kind::kTable && !it.used && !s.adjective.empty() && schema_.table(it.terms.front().table) != subject_) {
@@ -1205,18 +1249,27 @@ class Interpreter {
   // A named date column, else the one date column of the subject, else of a table the
   // question names ("customers who ordered in 2024" -> the orders' date).
   std::optional<ColumnRef> date_column(long i) {
-    for (long k = i - 1; k >= 0 && k >= i - 4; --k) {
+    // A date column named just before, the subject's own first ("churned since the start of
+    // 2023": churned_dt, not the start date of a related table; "the start of" names no column).
+    std::optional<ColumnRef> named;
+    long named_at = -1;
+    for (long k = i - 1; k >= 0 && k >= i - 5; --k) {
       LinkedItem& prev = at(k);
-      if (prev.kind == Kind::kColumn) {
-        for (const auto& t : prev.terms) {
-          const Table* table = schema_.table(t.table);
-          const Column* c = table ? table->column(t.column) : nullptr;
-          if (c && c->temporal() && distance(subject_->name, t.table)) {
-            prev.used = true;
-            return ColumnRef{t.table, t.column};
-          }
+      if (prev.kind != Kind::kColumn || (word(k + 1) == "of" && k + 2 == i)) continue;
+      for (const auto& t : prev.terms) {
+        const Table* table = schema_.table(t.table);
+        const Column* c = table ? table->column(t.column) : nullptr;
+        if (!c || !c->temporal() || !distance(subject_->name, t.table)) continue;
+        if (!named || (t.table == subject_->name && named->table != subject_->name)) {
+          named = ColumnRef{t.table, t.column};
+          named_at = k;
         }
       }
+    }
+    if (i >= 2 && at(i - 2).kind == Kind::kColumn && word(i - 1) == "of") at(i - 2).used = true;  // "the start of"
+    if (named) {
+      at(named_at).used = true;
+      return named;
     }
     auto one_date = [&](const Table& t) -> std::optional<ColumnRef> {
       std::vector<const Column*> dates;
@@ -1285,6 +1338,15 @@ class Interpreter {
     for (long i = 0; i < size(); ++i) {
       LinkedItem& it = at(i);
       if (it.kind != Kind::kColumn || it.used) continue;
+      // "invoices we issued": a past participle naming a date column tells an event, not what
+      // to show.
+      if (!it.verb && it.word.size() > 4 && it.word.ends_with("ed")) {
+        auto c = own_column(it);
+        if (c && schema_.table(c->table)->column(c->column)->temporal()) {
+          it.used = true;
+          continue;
+        }
+      }
       // A verb that names a column ("passes through") filters; it never names what is asked.
       if (it.verb) {
         doubt(0.6, "could not tell what '" + it.raw + "' applies to");
@@ -1324,6 +1386,29 @@ class Interpreter {
       if (at(i).kind != Kind::kColumn || word(i + 1) != "of") continue;
       long j = word(i + 2) == "the" ? i + 3 : i + 2;
       if (j < size() && at(j).kind == Kind::kColumn) doubt(0.6, "'" + at(i).raw + " of " + at(j).raw + "' is nested");
+    }
+    // "how much scholarship money", "total revenue by country": a word of money (or another
+    // measure) with an aggregate names the measure column it is about.
+    if (attributes.empty() && how_adjective_.empty()) {
+      for (long i = 0; i < size(); ++i) {
+        if (at(i).kind != Kind::kWord || at(i).used || superlative_of(word(i))) continue;
+        const auto& concepts = Lexicon::dimension_of(word(i));
+        if (concepts.empty() || word(i) == "where") continue;
+        Aggregate agg = how_much_at_ >= 0 && how_much_at_ < i ? Aggregate::kSum : Aggregate::kNone;
+        for (long k = i - 1; k >= 0 && k >= i - 3 && agg == Aggregate::kNone; --k) {
+          if (auto a = aggregate_word(k)) {
+            agg = *a;
+            at(k).used = true;
+          }
+        }
+        if (agg == Aggregate::kNone && plan_.group_by.empty()) continue;
+        auto c = column_for_dimension(concepts, false);
+        if (!c) continue;
+        at(i).used = true;
+        attributes.push_back(*c);
+        attribute_aggregates.push_back(agg == Aggregate::kNone ? Aggregate::kSum : agg);
+        break;
+      }
     }
     if (attributes.empty() && !how_adjective_.empty()) {
       auto c = column_for_dimension(Lexicon::dimension_of(how_adjective_), how_adjective_ == "old");
@@ -1621,6 +1706,7 @@ class Interpreter {
   const ValueIndex& values_;
   std::vector<LinkedItem> items_;
   std::vector<std::string> unknown_;
+  std::vector<std::string> unlinked_verbs_;
   Choices& choices_;
   QueryPlan plan_;
   const Table* subject_ = nullptr;

@@ -25,10 +25,13 @@ struct LinkedItem {
   bool used = false;
 };
 
-/// A question as linked items, and the content words that linked to nothing.
+/// A question as linked items, and the content words that linked to nothing: `unknown`
+/// ones may name what the question is about ("dorms", "international"); `verbs` read as
+/// verbs or adverbs ("housed", "offer", "automatically"), which relate rather than name.
 struct LinkedQuestion {
   std::vector<LinkedItem> items;
   std::vector<std::string> unknown;
+  std::vector<std::string> verbs;
 };
 
 }  // namespace chatdb::nl2sql

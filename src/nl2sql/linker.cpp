@@ -4,6 +4,7 @@
 #include "nl2sql/vocabulary.h"
 
 #include <algorithm>
+#include <set>
 
 namespace chatdb::nl2sql {
 
@@ -61,7 +62,7 @@ LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
       }
       for (const auto& s : forms) {
         auto terms = lexicon_.lookup(s);
-        if (terms.empty() || terms.front().score < 0.9) continue;
+        if (terms.empty() || terms.front().score < 0.8) continue;
         it.kind = terms.front().is_table() ? LinkedItem::Kind::kTable : LinkedItem::Kind::kColumn;
         it.verb = true;
         for (const auto& term : terms) {
@@ -72,12 +73,30 @@ LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
     }
     if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text) && !superlative_of(t.text) &&
         Lexicon::dimension_of(t.text).empty() && t.text.size() > 1) {
-      a.unknown.push_back(t.text);
+      (reads_as_verb(tokens, i) ? a.verbs : a.unknown).push_back(t.text);
     }
     a.items.push_back(std::move(it));
     ++i;
   }
   return a;
+}
+
+bool Linker::reads_as_verb(const std::vector<Token>& tokens, std::size_t i) const {
+  using Pos = WordNet::Pos;
+  const std::string& w = tokens[i].text;
+  bool verb = words_.is(w, Pos::kVerb);
+  bool noun = words_.is(w, Pos::kNoun);
+  bool adjective = words_.is(w, Pos::kAdjective);
+  if (words_.is(w, Pos::kAdverb) && !noun && !adjective) return true;  // "automatically"
+  if (!verb) return false;
+  if (w.ends_with("ed") || w.ends_with("ing")) return true;  // "housed", "handed out"
+  if (!noun && !adjective) return true;
+  // "what does each department offer": a verb after an auxiliary.
+  static const std::set<std::string> kAuxiliaries = {"do", "does", "did", "will", "can", "to"};
+  for (std::size_t k = 0; k < i; ++k) {
+    if (kAuxiliaries.count(tokens[k].text)) return true;
+  }
+  return false;
 }
 
 std::optional<std::pair<LinkedItem, std::size_t>> Linker::longest_match(const std::vector<Token>& tokens, std::size_t at) const {

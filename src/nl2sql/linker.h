@@ -6,6 +6,7 @@
 #include "nl2sql/schema.h"
 #include "nl2sql/tokenizer.h"
 #include "nl2sql/value_index.h"
+#include "nl2sql/word_net.h"
 
 #include <cstddef>
 #include <optional>
@@ -21,17 +22,19 @@ namespace chatdb::nl2sql {
 /// references only; thread-safe.
 class Linker {
  public:
-  Linker(const ValueIndex& values, const Lexicon& lexicon, const DateReader& dates)
-      : values_(values), lexicon_(lexicon), dates_(dates) {}
+  Linker(const ValueIndex& values, const Lexicon& lexicon, const DateReader& dates, const WordNet& words)
+      : values_(values), lexicon_(lexicon), dates_(dates), words_(words) {}
 
   LinkedQuestion link(const std::vector<Token>& tokens) const;
 
  private:
   std::optional<std::pair<LinkedItem, std::size_t>> longest_match(const std::vector<Token>& tokens, std::size_t at) const;
+  bool reads_as_verb(const std::vector<Token>& tokens, std::size_t i) const;
 
   const ValueIndex& values_;
   const Lexicon& lexicon_;
   const DateReader& dates_;
+  const WordNet& words_;
 };
 
 }  // namespace chatdb::nl2sql

@@ -56,7 +56,7 @@ Result<Answer> Parser::parse(const std::string& question) const {
     return Answer{sql, "Runs the SQL as given, if it is a single read-only SELECT.", 1.0, {}, true};
   }
   DateReader dates(today_);
-  Linker linker(values_, lexicon_, dates);
+  Linker linker(values_, lexicon_, dates, WordNet::system());
   LinkedQuestion linked = linker.link(tokens);
   Choices choices;
   auto reading = interpret(schema_, values_, linked, choices);

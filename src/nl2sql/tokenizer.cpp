@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <sstream>
 
 namespace chatdb::nl2sql {
 namespace {
@@ -135,6 +136,18 @@ std::vector<Token> Tokenizer::tokenize(std::string_view q) {
       }
       if (auto it = number_words().find(text); it != number_words().end()) {
         out.push_back({Token::Kind::kNumber, std::to_string(static_cast<long long>(it->second)), raw, it->second});
+        continue;
+      }
+      // "3 million", "$2.5 thousand": the number scaled.
+      static const std::map<std::string, double> kScales = {{"thousand", 1e3}, {"million", 1e6}, {"billion", 1e9}};
+      if (auto scale = kScales.find(text); scale != kScales.end() && !out.empty() && out.back().kind == Token::Kind::kNumber) {
+        Token& number = out.back();
+        number.number *= scale->second;
+        std::ostringstream digits;
+        digits.precision(15);
+        digits << number.number;
+        number.text = digits.str();
+        number.raw += " " + raw;
         continue;
       }
       out.push_back({Token::Kind::kWord, text, raw, 0});
