@@ -27,7 +27,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-0 libpq5 librdkafka1 librdkafka++1 libcurl4 libssl3 libxgboost0 libpg-query1504.0 \
+      libsqlite3-0 libpq5 librdkafka1 librdkafka++1 libcurl4 libssl3 libxgboost0 libpg-query1504.0 wordnet-base \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 chatdb \
  && useradd --system --uid 10001 --gid chatdb --home-dir /var/lib/chatdb --shell /usr/sbin/nologin chatdb \
