@@ -577,6 +577,7 @@ class Interpreter {
       if (before || after || before_ranked) {
         limit_ = static_cast<long long>(it.number);
         at(i).used = true;
+        if (before) at(i - 1).used = true;
       }
     }
   }
@@ -611,8 +612,8 @@ class Interpreter {
         if (w == "without" || w == "no" || w == "missing" || w == "lacking") absent_before = true;
         if (at(k).kind != Kind::kWord) break;
       }
-      // "loans that were not returned", "never shipped": the column of that event is empty.
-      if (!absent_before && (word(i - 1) == "not" || word(i - 1) == "never")) {
+      // "loans that were not returned", "never shipped", "unpaid": the column of that event is empty.
+      if (!absent_before && (word(i - 1) == "not" || word(i - 1) == "never" || it.opposite)) {
         if (auto column = own_column(it)) {
           const Column* col = schema_.table(column->table)->column(column->column);
           if (col->nullable && col->temporal()) absent_before = true;
@@ -764,7 +765,7 @@ class Interpreter {
       if (!names_flag) continue;
       auto column = own_column(it);
       if (!column || !schema_.table(column->table)->column(column->column)->flag) continue;
-      bool negated = negated_before(i) || word(i - 1) == "never";
+      bool negated = (negated_before(i) || word(i - 1) == "never") != it.opposite;
       Condition cond;
       cond.column = *column;
       cond.values = {{Literal::Kind::kBoolean, negated ? "false" : "true"}};
@@ -898,6 +899,11 @@ class Interpreter {
         }
       }
       superlative_ = s;
+      // "what is the highest fee": the measure right after the superlative, asked with "what".
+      // "what state has the largest population" asks for the state: the entity comes first.
+      superlative_value_ = column && (word(0) == "what" || word(0) == "whats" || word(0) == "what's") &&
+                           i + 1 < size() && at(i + 1).kind == Kind::kColumn && limit_ == std::nullopt &&
+                           subject_at_ > i;
       if (counted) {
         order_count_of_ = counted;
       } else {
@@ -1514,8 +1520,9 @@ class Interpreter {
       return Status::success();
     }
 
-    // A superlative value without an entity: "what is the highest price" -> MAX(price).
-    if (superlative_ && order_column_ && subject_at_ < 0 && attributes.empty()) {
+    // A superlative value: "what is the highest price", "what's the lowest fee of an
+    // appointment" -> MAX(price), not the rows that have it.
+    if (superlative_ && order_column_ && attributes.empty() && (subject_at_ < 0 || superlative_value_)) {
       plan_.outputs.push_back({superlative_->descending ? Aggregate::kMax : Aggregate::kMin, order_column_});
       return Status::success();
     }
@@ -1723,6 +1730,7 @@ class Interpreter {
   const Table* having_child_ = nullptr;
   std::vector<ColumnRef> group_outputs_;
   bool time_grouped_ = false;
+  bool superlative_value_ = false;
   long first_attribute_at_ = -1;
   double confidence_ = 1.0;
   std::vector<std::string> doubts_;

@@ -22,6 +22,7 @@ struct LinkedItem {
   std::vector<ValueMatch> values;
   bool quoted = false;
   bool verb = false;  // named by a verb ("ordered" -> orders, "bordering" -> border)
+  bool opposite = false;  // named by its opposite ("inactive" -> is_active, "unpaid" -> paid_on)
   bool used = false;
 };
 

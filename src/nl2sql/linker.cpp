@@ -71,8 +71,21 @@ LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
         break;
       }
     }
+    // "inactive", "unpaid", "non-billable": the opposite of a column's word.
+    if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text)) {
+      for (const char* prefix : {"non-", "non", "un", "in"}) {
+        if (!t.text.starts_with(prefix) || t.text.size() < std::string_view(prefix).size() + 4) continue;
+        auto terms = lexicon_.lookup(stem(t.text.substr(std::string_view(prefix).size())));
+        if (terms.empty() || terms.front().is_table() || terms.front().score < 0.8) continue;
+        it.kind = LinkedItem::Kind::kColumn;
+        it.terms = terms;
+        it.opposite = true;
+        break;
+      }
+    }
     if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text) && !superlative_of(t.text) &&
-        Lexicon::dimension_of(t.text).empty() && t.text.size() > 1) {
+        Lexicon::dimension_of(t.text).empty() && t.text.size() > 1 &&
+        !(i > 0 && tokens[i - 1].kind == Token::Kind::kNumber && is_unit(t.text))) {
       (reads_as_verb(tokens, i) ? a.verbs : a.unknown).push_back(t.text);
     }
     a.items.push_back(std::move(it));

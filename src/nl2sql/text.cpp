@@ -43,7 +43,8 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& abbreviation
 // Units after a measure ("wt_kg", "amt_usd", "duration_hrs"): the measure is what is named.
 bool unit_suffix(std::string_view w) {
   static const std::set<std::string, std::less<>> k = {"kg", "kgs", "lb", "lbs", "km", "usd", "eur", "gbp", "pct",
-                                                       "hrs", "mins", "secs", "sec", "ms", "cm", "mm", "kwh", "perc"};
+                                                       "hrs", "mins", "secs", "sec", "ms", "cm", "mm", "kwh", "perc", "mg", "ml",
+                                                       "kb", "mb", "gb"};
   return k.count(w) > 0;
 }
 

@@ -46,6 +46,13 @@ bool is_absence(const std::string& w) {
   return k.count(w) > 0;
 }
 
+bool is_unit(const std::string& w) {
+  static const std::set<std::string> k = {"mg", "g", "kg", "kgs", "lb", "lbs", "ml", "l", "km", "mi", "miles", "m", "cm",
+                                          "mm", "usd", "eur", "gbp", "dollars", "dollar", "euros", "euro", "pounds",
+                                          "percent", "pct", "%", "k", "kb", "mb", "gb", "tb", "kwh", "x"};
+  return k.count(w) > 0;
+}
+
 bool is_grouping(const std::string& w) {
   static const std::set<std::string> k = {"per", "by", "each", "every"};
   return k.count(w) > 0;

@@ -17,6 +17,8 @@ bool is_keyword(const std::string& word);
 bool is_negation(const std::string& word);
 /// "never", "no", "without", ...
 bool is_absence(const std::string& word);
+/// Units written after a number ("500 mg", "20 percent"), which say nothing more.
+bool is_unit(const std::string& word);
 /// "per", "by", "each", "every"
 bool is_grouping(const std::string& word);
 /// "in", "from", "at", "through", ... before a place
