@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -74,6 +76,40 @@ Error io_error(const std::string& what, const std::filesystem::path& path) {
   return Error::unavailable(what + " " + path.string() + ": " + std::strerror(errno));
 }
 
+// Holds an exclusive lock on PATH.lock while a change reads and rewrites the file, so that two
+// `chatdb keys create` at once cannot lose a key.
+class ChangeLock {
+ public:
+  explicit ChangeLock(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+    std::filesystem::path lock = path;
+    lock += ".lock";
+    fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      error_ = io_error("cannot open", lock);
+      return;
+    }
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        error_ = io_error("cannot lock", lock);
+        return;
+      }
+    }
+  }
+  ~ChangeLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ChangeLock(const ChangeLock&) = delete;
+  ChangeLock& operator=(const ChangeLock&) = delete;
+
+  const std::optional<Error>& error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  std::optional<Error> error_;
+};
+
 }  // namespace
 
 bool ApiKey::grants(Scope needed) const {
@@ -110,6 +146,8 @@ Result<std::string> KeyFile::create(const std::string& name, std::vector<Scope> 
     return Error::invalid("a key name is 1 to 64 letters, digits, '.', '_' or '-': '" + name + "'");
   }
   if (scopes.empty()) return Error::invalid("a key needs at least one scope");
+  ChangeLock lock(path_);
+  if (lock.error()) return *lock.error();
   auto keys = read();
   if (!keys) return keys.error();
   if (std::any_of(keys->begin(), keys->end(), [&](const ApiKey& k) { return k.name == name; })) {
@@ -122,6 +160,8 @@ Result<std::string> KeyFile::create(const std::string& name, std::vector<Scope> 
 }
 
 Status KeyFile::revoke(const std::string& name) const {
+  ChangeLock lock(path_);
+  if (lock.error()) return *lock.error();
   auto keys = read();
   if (!keys) return keys.error();
   auto it = std::find_if(keys->begin(), keys->end(), [&](const ApiKey& k) { return k.name == name; });
@@ -139,8 +179,6 @@ Status KeyFile::write(const std::vector<ApiKey>& keys) const {
   }
   std::string text = doc.dump(2) + "\n";
 
-  std::error_code ec;
-  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path(), ec);
   std::filesystem::path temp = path_;
   temp += ".tmp." + std::to_string(::getpid());
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

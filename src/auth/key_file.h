@@ -22,6 +22,7 @@ struct ApiKey {
 
 /// The keys file: JSON {"keys": [{"name", "sha256", "scopes", "created"}]}, mode 0600, replaced
 /// atomically (a temporary file beside it, then rename) so a reader never sees half of it.
+/// Changes hold a lock (PATH.lock) so that concurrent ones cannot lose each other's keys.
 class KeyFile {
  public:
   explicit KeyFile(std::filesystem::path path);

@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace chatdb::auth {
 namespace {
@@ -66,7 +67,20 @@ TEST(KeyFileTest, StoresOnlyHashesWithMode0600AndNoTemporaryFiles) {
   struct stat st {};
   ASSERT_EQ(::stat(file.path().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()), 1);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_TRUE(entry.path() == file.path() || entry.path().extension() == ".lock") << entry.path();
+  }
+}
+
+TEST(KeyFileTest, ConcurrentCreatesKeepEveryKey) {
+  testing::TempDir dir;
+  KeyFile file(dir.path() / "api-keys");
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&file, i] { ASSERT_TRUE(file.create("k" + std::to_string(i), {Scope::kRead}).ok()); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(file.read()->size(), 8u);
 }
 
 TEST(KeyFileTest, RefusesMalformedFiles) {
