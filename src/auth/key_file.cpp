@@ -1,6 +1,7 @@
 #include "auth/key_file.h"
 
 #include "auth/token.h"
+#include "common/json_parse.h"
 
 #include <nlohmann/json.hpp>
 
@@ -126,7 +127,7 @@ Result<std::vector<ApiKey>> KeyFile::read() const {
   std::ostringstream text;
   text << in.rdbuf();
   auto where = "API keys file " + path_.string() + ": ";
-  auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+  auto doc = parse_json_or_discarded(text.str());
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("keys") || !doc["keys"].is_array()) {
     return Error::invalid(where + "not JSON of the form {\"keys\": [...]}");
   }
