@@ -110,10 +110,26 @@ start_s3() {
   wait_for "s3rver" curl -sf "http://127.0.0.1:$s3_port/"
 }
 
+# When the shared keys file (data/api-keys) holds API keys, the services call each other with
+# a key of their own, local-cluster (write scope), made once; its token stays in service-token
+# (mode 0600). Create keys before `up`, or restart ml-engine after creating the first one.
+service_key() {
+  local keys
+  keys=$(env -i PATH="$PATH" CHATDB_DATA_DIR="$dir/data" "$bin" keys list 2>/dev/null || true)
+  [ -n "$keys" ] || return 0
+  if ! grep -q '^local-cluster ' <<<"$keys" || [ ! -s "$dir/service-token" ]; then
+    env -i PATH="$PATH" CHATDB_DATA_DIR="$dir/data" "$bin" keys revoke local-cluster >/dev/null 2>&1 || true
+    (umask 077 && env -i PATH="$PATH" CHATDB_DATA_DIR="$dir/data" "$bin" keys create local-cluster --scopes write \
+      2>/dev/null >"$dir/service-token")
+  fi
+}
+
 start_services() {  # start_services [SERVICE...]: all by default
   local env_args=() which=("$@")
   [ ${#which[@]} -gt 0 ] || which=("${services[@]}")
   while IFS= read -r line; do env_args+=("$line"); done < "$dir/cluster.env"
+  service_key
+  if [ -s "$dir/service-token" ]; then env_args+=("CHATDB_API_KEY=$(cat "$dir/service-token")"); fi
   for s in "${which[@]}"; do
     env -i PATH="$PATH" HOME="${HOME:-/root}" "${env_args[@]}" "$bin" serve "$s" \
       >>"$dir/logs/$s.out" 2>>"$dir/logs/$s.log" &

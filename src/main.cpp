@@ -2,7 +2,10 @@
 // graph of each subcommand where it can be read; the services live in their own libraries.
 
 #include "artifacts/artifact_store_factory.h"
+#include "auth/authenticator.h"
+#include "auth/token.h"
 #include "bus/message_bus_factory.h"
+#include "cli/key_commands.h"
 #include "cli/ml_commands.h"
 #include "common/build_info.h"
 #include "common/config.h"
@@ -136,7 +139,9 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
     options.datasets = {config.dataset_root, config.s3_endpoint, config.aws_access_key_id, config.aws_secret_access_key, {},
                         ml_engine::TableCsvExport(make_catalog(config, "", false), 1'000'000)};
     // Short calls fail fast and a failing peer opens its circuit; artifact transfers ask for longer.
-    auto client = std::make_shared<http::Client>(http::ClientOptions{std::chrono::seconds(2), std::chrono::seconds(5)});
+    http::ClientOptions client_options{std::chrono::seconds(2), std::chrono::seconds(5)};
+    client_options.bearer_token = config.api_key;
+    auto client = std::make_shared<http::Client>(client_options);
     return std::make_shared<ml_engine::MlEngine>(options, backends.bus, client);
   }
   if (name == model_registry::ModelRegistry::kName) {
@@ -190,13 +195,20 @@ std::string redact_password(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
-void print_banner(const Config& config, const std::vector<std::pair<std::string, std::uint16_t>>& bound) {
+void print_banner(const Config& config, const std::vector<std::pair<std::string, std::uint16_t>>& bound,
+                  auth::Authenticator& authenticator) {
   std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
   std::printf("ChatDB %s is up (%zu service%s, metadata %s, bus %s)\n", BuildInfo::version(), bound.size(),
               bound.size() == 1 ? "" : "s", redact_password(config.database_url).c_str(),
               config.kafka_bootstrap_servers.c_str());
   for (const auto& [name, port] : bound) {
     std::printf("  %-22s http://%s:%u\n", name.c_str(), host.c_str(), port);
+  }
+  if (authenticator.enforcing()) {
+    std::printf("API keys: %zu in %s; every request but /health, /ready and /metrics needs Authorization: Bearer TOKEN\n",
+                authenticator.key_count(), config.api_keys_file.c_str());
+  } else {
+    std::printf("no API keys: every request is allowed; create one with chatdb keys create\n");
   }
   std::printf("Try:\n");
   for (const auto& [name, port] : bound) {
@@ -306,18 +318,34 @@ int parse_batch(const Config& config, const std::string& database_url, const std
   return 0;
 }
 
-int serve(const Config& config, const std::vector<std::string>& names) {
+// Requests need a key once the keys file holds one. A file that cannot be read stops start-up
+// (allowing everything instead would be the wrong way to fail). In `chatdb up` (`embedded`)
+// the services call each other with a token of this process only, an admin key that is never
+// written anywhere, so they keep working whatever keys are created or revoked meanwhile.
+std::shared_ptr<auth::Authenticator> make_authenticator(Config& config, bool embedded) {
+  auth::KeyFile file(config.api_keys_file);
+  if (auto keys = file.read(); !keys) throw ConfigError("CHATDB_API_KEYS_FILE: " + keys.error().message);
+  auto authenticator = std::make_shared<auth::Authenticator>(std::move(file));
+  if (embedded) {
+    config.api_key = auth::new_token();
+    authenticator->add_process_key(auth::ApiKey{"chatdb-internal", auth::token_hash(config.api_key), {auth::Scope::kAdmin}, ""});
+  }
+  return authenticator;
+}
+
+int serve(Config config, const std::vector<std::string>& names, bool embedded) {
+  auto authenticator = make_authenticator(config, embedded);
   Backends backends = make_backends(config);
   bool needs_metadata = std::any_of(names.begin(), names.end(), [](const std::string& n) {
     return n == orchestrator::TrainingOrchestrator::kName || n == model_registry::ModelRegistry::kName;
   });
   if (needs_metadata) migrate_schema(*backends.metadata);
-  runtime::ServiceHost host(server_options(config));
+  runtime::ServiceHost host(server_options(config), authenticator);
   std::vector<std::pair<std::string, std::uint16_t>> bound;
   for (const auto& name : names) {
     bound.emplace_back(name, host.add(make_service(name, config, backends), config.host, config.port_of(name)));
   }
-  print_banner(config, bound);
+  print_banner(config, bound, *authenticator);
   host.run();
   return 0;
 }
@@ -392,6 +420,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   for (auto* cmd : {train_cmd, jobs_cmd, models_cmd, predict_cmd}) add_setting_flags(*cmd, flag_values);
 
+  std::string key_name, key_scopes;
+  auto* keys_cmd = app.add_subcommand("keys", "Create, list or revoke API keys (the keys file: CHATDB_API_KEYS_FILE)");
+  keys_cmd->require_subcommand(1);
+  auto* keys_create_cmd = keys_cmd->add_subcommand("create", "Add a key and print its token, the only time it is shown");
+  keys_create_cmd->add_option("name", key_name, "the key's name (letters, digits, '.', '_', '-')")->required();
+  keys_create_cmd->add_option("--scopes", key_scopes, "read, write and/or admin, comma-separated (admin implies write implies read)")
+      ->required();
+  auto* keys_list_cmd = keys_cmd->add_subcommand("list", "List the keys (names, scopes, creation times; never tokens)");
+  auto* keys_revoke_cmd = keys_cmd->add_subcommand("revoke", "Remove a key; running services refuse it within seconds");
+  keys_revoke_cmd->add_option("name", key_name, "the key's name")->required();
+  for (auto* cmd : {keys_create_cmd, keys_list_cmd, keys_revoke_cmd}) add_setting_flags(*cmd, flag_values);
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (version->parsed()) {
@@ -412,8 +452,11 @@ int main(int argc, char** argv) {
     if (predict_cmd->parsed()) {
       return cli::predict(load_config(*predict_cmd, flag_values), predict_model, predict_version, predict_alias, instances);
     }
-    if (up->parsed()) return serve(load_config(*up, flag_values), service_names());
-    if (serve_cmd->parsed()) return serve(load_config(*serve_cmd, flag_values), {service_name});
+    if (keys_create_cmd->parsed()) return cli::keys_create(load_config(*keys_create_cmd, flag_values), key_name, key_scopes);
+    if (keys_list_cmd->parsed()) return cli::keys_list(load_config(*keys_list_cmd, flag_values));
+    if (keys_revoke_cmd->parsed()) return cli::keys_revoke(load_config(*keys_revoke_cmd, flag_values), key_name);
+    if (up->parsed()) return serve(load_config(*up, flag_values), service_names(), true);
+    if (serve_cmd->parsed()) return serve(load_config(*serve_cmd, flag_values), {service_name}, false);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "chatdb: configuration error: %s\n", e.what());
     return 2;

@@ -4,8 +4,18 @@
 
 namespace chatdb::cli {
 
-ApiClient::ApiClient(std::string base_url)
-    : base_url_(std::move(base_url)), client_(http::ClientOptions{std::chrono::milliseconds(3000), std::chrono::seconds(60)}) {}
+namespace {
+
+http::ClientOptions client_options(const std::string& api_key) {
+  http::ClientOptions options{std::chrono::milliseconds(3000), std::chrono::seconds(60)};
+  options.bearer_token = api_key;
+  return options;
+}
+
+}  // namespace
+
+ApiClient::ApiClient(std::string base_url, const std::string& api_key)
+    : base_url_(std::move(base_url)), client_(client_options(api_key)) {}
 
 Result<nlohmann::json> ApiClient::get(const std::string& path) { return call("GET", path, ""); }
 

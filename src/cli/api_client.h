@@ -11,9 +11,10 @@ namespace chatdb::cli {
 
 /// JSON calls to one ChatDB service for the command-line tools. A problem+json answer becomes
 /// an Error carrying the service's detail; a service that does not answer says which URL.
+/// A non-empty `api_key` is sent as Authorization: Bearer.
 class ApiClient {
  public:
-  explicit ApiClient(std::string base_url);
+  ApiClient(std::string base_url, const std::string& api_key);
 
   Result<nlohmann::json> get(const std::string& path);
   Result<nlohmann::json> post(const std::string& path, const nlohmann::json& body);

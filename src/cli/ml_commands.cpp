@@ -63,7 +63,7 @@ nlohmann::json parse_params(const std::vector<std::string>& pairs) {
 }
 
 int train(const Config& config, const TrainOptions& options) {
-  ApiClient orchestrator(config.training_orchestrator_url);
+  ApiClient orchestrator(config.training_orchestrator_url, config.api_key);
   auto submitted = orchestrator.post("/jobs", options.job);
   if (!submitted.ok()) return fail(submitted.error());
   std::string id = submitted->value("id", "");
@@ -92,7 +92,7 @@ int train(const Config& config, const TrainOptions& options) {
 }
 
 int jobs(const Config& config, const std::string& id, const std::string& status, const std::string& model, bool cancel) {
-  ApiClient orchestrator(config.training_orchestrator_url);
+  ApiClient orchestrator(config.training_orchestrator_url, config.api_key);
   if (!id.empty()) {
     auto r = cancel ? orchestrator.post("/jobs/" + http::percent_encode(id) + "/cancel", nlohmann::json::object())
                     : orchestrator.get("/jobs/" + http::percent_encode(id));
@@ -116,7 +116,7 @@ int jobs(const Config& config, const std::string& id, const std::string& status,
 }
 
 int models(const Config& config, const std::string& name) {
-  ApiClient registry(config.model_registry_url);
+  ApiClient registry(config.model_registry_url, config.api_key);
   if (name.empty()) {
     auto r = registry.get("/registered-models?max_results=1000");
     if (!r.ok()) return fail(r.error());
@@ -163,7 +163,7 @@ int predict(const Config& config, const std::string& model, const std::string& v
     }
   }
   if (!alias.empty()) body["alias"] = alias;
-  ApiClient engine(config.ml_engine_url);
+  ApiClient engine(config.ml_engine_url, config.api_key);
   auto r = engine.post("/predict", body);
   if (!r.ok()) return fail(r.error());
   std::printf("%s\n", r->dump(2).c_str());

@@ -178,6 +178,10 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::dataset_root, "CHATDB_DATASET_ROOT", any)));
     s.push_back(make("CHATDB_DATA_SOURCES", "data-sources", "", "query-parser databases: JSON {\"name\": \"sqlite://PATH\" or \"postgresql://...\" or {\"url\": ..., \"glossary\": FILE}}",
                      field(&Config::data_sources, "CHATDB_DATA_SOURCES", data_source_map)));
+    s.push_back(make("CHATDB_API_KEYS_FILE", "api-keys-file", "", "API keys the services accept, re-read when it changes (default: DATA_DIR/api-keys; no keys: every request is allowed)",
+                     field(&Config::api_keys_file, "CHATDB_API_KEYS_FILE", any)));
+    s.push_back(make("CHATDB_API_KEY", "api-key", "", "API token the CLI and ml-engine send as Authorization: Bearer",
+                     field(&Config::api_key, "CHATDB_API_KEY", any)));
     s.push_back(make("CHATDB_HTTP_THREADS", "http-threads", "0", "HTTP worker threads (0: one per core)",
                      field(&Config::http_threads, "CHATDB_HTTP_THREADS", integer<int>(0, 256))));
     s.push_back(make("CHATDB_MAX_BODY_BYTES", "max-body-bytes", "1048576", "default request body limit in bytes",
@@ -207,6 +211,7 @@ Config Config::from_values(const std::map<std::string, std::string>& values) {
   }
   if (c.database_url.empty()) c.database_url = "sqlite://" + c.data_dir + "/chatdb.db";
   if (c.dataset_root.empty()) c.dataset_root = c.data_dir + "/datasets";
+  if (c.api_keys_file.empty()) c.api_keys_file = c.data_dir + "/api-keys";
   // Services reach each other on this host unless told otherwise.
   std::string local = c.host == "0.0.0.0" ? "127.0.0.1" : c.host;
   auto default_url = [&](std::string& url, std::uint16_t p) {

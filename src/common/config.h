@@ -56,6 +56,8 @@ struct Config {
   std::string aws_secret_access_key;
   std::string dataset_root;  // file:// training datasets must be under it
   std::string data_sources;  // JSON: {"name": "sqlite://..." | {"url": ..., "glossary": PATH}}
+  std::string api_keys_file;  // the API keys the services accept (hashes); default DATA_DIR/api-keys
+  std::string api_key;        // the token the CLI and ml-engine send as Authorization: Bearer
   int http_threads = 0;
   std::size_t max_body_bytes = 0;
   int idle_timeout_ms = 0;

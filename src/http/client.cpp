@@ -152,6 +152,7 @@ struct Client::Impl {
     req.version(11);
     req.set(bhttp::field::host, key);
     req.set(bhttp::field::user_agent, "chatdb");
+    if (!options.bearer_token.empty()) req.set(bhttp::field::authorization, "Bearer " + options.bearer_token);
     for (const auto& [k, v] : headers) req.set(k, v);
     if (!body.empty() && req[bhttp::field::content_type].empty())
       req.set(bhttp::field::content_type, "application/json");

@@ -21,6 +21,9 @@ struct ClientOptions {
   /// breaker_open_for; 0 turns the breaker off.
   int breaker_failures = 5;
   std::chrono::milliseconds breaker_open_for{5000};
+  /// Sent as `Authorization: Bearer TOKEN` on every request unless empty or the call sets its
+  /// own Authorization. Only for ChatDB's own services, never for third parties (the LLM).
+  std::string bearer_token = {};
 };
 
 struct ClientResponse {

@@ -67,6 +67,7 @@ struct ListenerContext {
   std::string service;
   std::shared_ptr<const Router> router;
   ExchangeObserver observer;
+  Guard guard;
   HandlerPool* handlers;  // owned by Shared, which outlives every session
 };
 
@@ -122,6 +123,13 @@ class Session : public std::enable_shared_from_this<Session> {
     path_ = split->first;
     query_ = std::move(split->second);
     match_ = ctx_.router->match(method_, path_);
+    if (ctx_.guard) {
+      auto authorization = req[bhttp::field::authorization];
+      std::string_view route = match_.route ? std::string_view(match_.route->pattern) : std::string_view();
+      if (auto refusal = ctx_.guard(method_, route, std::string_view(authorization.data(), authorization.size()))) {
+        return respond(std::move(*refusal), !parser_->is_done() || !req.keep_alive());
+      }
+    }
 
     limit_ = shared_.options.body_limit;
     if (match_.route && match_.route->options.max_body_bytes) limit_ = match_.route->options.max_body_bytes;
@@ -400,11 +408,11 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
 Server::~Server() = default;
 
 std::uint16_t Server::listen(const std::string& service, const std::string& host, std::uint16_t port,
-                             std::shared_ptr<const Router> router, ExchangeObserver observer) {
+                             std::shared_ptr<const Router> router, ExchangeObserver observer, Guard guard) {
   try {
     tcp::endpoint endpoint(asio::ip::make_address(host), port);
     auto& pool = impl_->shared.handler_pools.emplace_back(std::make_unique<HandlerPool>(impl_->shared.options.handler_threads));
-    auto listener = std::make_shared<Listener>(impl_->shared, ListenerContext{service, std::move(router), std::move(observer), pool.get()},
+    auto listener = std::make_shared<Listener>(impl_->shared, ListenerContext{service, std::move(router), std::move(observer), std::move(guard), pool.get()},
                                                endpoint);
     impl_->listeners.push_back(listener);
     return listener->port();

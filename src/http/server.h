@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace chatdb::http {
 
@@ -35,11 +37,18 @@ struct Exchange {
 };
 using ExchangeObserver = std::function<void(const Exchange&)>;
 
+/// Decides, once a request's headers are in and before its body is read, whether it may go on:
+/// a response refuses it. `route` is the matched pattern ("" when none matched);
+/// `authorization` the Authorization header ("" when absent).
+using Guard = std::function<std::optional<Response>(std::string_view method, std::string_view route,
+                                                    std::string_view authorization)>;
+
 /// An asynchronous HTTP/1.1 server with keep-alive and pipelining, serving one router per
 /// listening port. Each I/O thread owns its connections; handlers run on a pool per port so
 /// that they may block (even on another port of the same server), except routes marked
 /// `inline_handler`, which must be quick. Malformed requests get 400, oversized headers 431, oversized bodies 413;
 /// a client slower than the timeouts is disconnected. `X-Request-Id` is echoed or generated.
+/// A listener's guard sees every request first; a refused request's body is never read.
 ///
 /// `run()` blocks until SIGINT/SIGTERM or `stop()`: it then closes the listeners, lets
 /// requests in flight finish (up to drain_timeout) and returns.
@@ -53,7 +62,7 @@ class Server {
   /// Binds now; throws std::runtime_error naming the address when it cannot. Returns the
   /// bound port (useful when `port` is 0).
   std::uint16_t listen(const std::string& service, const std::string& host, std::uint16_t port,
-                       std::shared_ptr<const Router> router, ExchangeObserver observer);
+                       std::shared_ptr<const Router> router, ExchangeObserver observer, Guard guard = {});
 
   void run();
   /// Begins the drain from any thread.

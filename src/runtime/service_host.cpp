@@ -1,5 +1,6 @@
 #include "runtime/service_host.h"
 
+#include "auth/request_guard.h"
 #include "common/build_info.h"
 #include "common/logger.h"
 #include "common/process_stats.h"
@@ -59,7 +60,8 @@ nlohmann::json endpoint_list(const http::Router& router) {
 
 }  // namespace
 
-ServiceHost::ServiceHost(http::ServerOptions options) : server_(options) {}
+ServiceHost::ServiceHost(http::ServerOptions options, std::shared_ptr<auth::Authenticator> authenticator)
+    : server_(options), authenticator_(std::move(authenticator)) {}
 ServiceHost::~ServiceHost() = default;
 
 std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::string& host, std::uint16_t port) {
@@ -119,7 +121,9 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
       Logger::log(LogLevel::kInfo, "request", line);
     }
   };
-  std::uint16_t bound = server_.listen(name, host, port, hosted.router, observer);
+  http::Guard guard;
+  if (authenticator_) guard = auth::make_request_guard(authenticator_, hosted.metrics);
+  std::uint16_t bound = server_.listen(name, host, port, hosted.router, observer, std::move(guard));
   hosted_.push_back(std::move(h));
   return bound;
 }

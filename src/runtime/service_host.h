@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/authenticator.h"
 #include "http/server.h"
 #include "runtime/service.h"
 
@@ -11,10 +12,11 @@
 namespace chatdb::runtime {
 
 /// Serves services on one HTTP server: one port each, routes mounted bare and under /api/v1,
-/// the common endpoints, per-service metrics and one JSON access-log line per request.
+/// the common endpoints, per-service metrics and one JSON access-log line per request. With an
+/// authenticator, every request passes its guard (auth/request_guard.h) before its handler.
 class ServiceHost {
  public:
-  explicit ServiceHost(http::ServerOptions options);
+  explicit ServiceHost(http::ServerOptions options, std::shared_ptr<auth::Authenticator> authenticator = nullptr);
   ~ServiceHost();
 
   /// Mounts and binds `service` on host:port now; returns the bound port. Throws
@@ -28,6 +30,7 @@ class ServiceHost {
  private:
   struct Hosted;
   http::Server server_;
+  std::shared_ptr<auth::Authenticator> authenticator_;
   std::vector<std::unique_ptr<Hosted>> hosted_;
 };
 

@@ -572,3 +572,40 @@ def scaling(docs):
             if p["spec"].get("minAvailable", 0) >= replicas:
                 problems.append(f"{ident(p)}: minAvailable {p['spec'].get('minAvailable')} allows no disruption")
     return problems
+
+
+def api_keys(docs):
+    """Every service pod mounts the chatdb-api-keys Secret as a directory (so updates reach it)
+    where CHATDB_API_KEYS_FILE points; the Secret's file is keys JSON holding hashes only; the
+    ingress keeps the Authorization header (no configuration snippet touching it)."""
+    problems = []
+    keys_file = config_map_data(docs, SERVICES_NAMESPACE, "chatdb-config").get("CHATDB_API_KEYS_FILE", "")
+    if not keys_file:
+        problems.append("chatdb-config sets no CHATDB_API_KEYS_FILE")
+    for w, spec, _ in workloads(docs):
+        if ns_of(w) != SERVICES_NAMESPACE or w.get("kind") != "Deployment":
+            continue
+        volumes = {v["name"]: v for v in spec.get("volumes", []) or []}
+        for c in containers(spec, init=False):
+            mount = next((m for m in c.get("volumeMounts", []) or []
+                          if (volumes.get(m["name"], {}).get("secret") or {}).get("secretName") == "chatdb-api-keys"), None)
+            if mount is None:
+                problems.append(f"{ident(w)}: does not mount the chatdb-api-keys Secret")
+                continue
+            if "subPath" in mount:
+                problems.append(f"{ident(w)}: mounts chatdb-api-keys with subPath, which never sees an update")
+            if not keys_file.startswith(mount["mountPath"].rstrip("/") + "/"):
+                problems.append(f"{ident(w)}: CHATDB_API_KEYS_FILE {keys_file} is not under {mount['mountPath']}")
+    try:
+        doc = json.loads(secret_data(docs, SERVICES_NAMESPACE, "chatdb-api-keys").get("api-keys", ""))
+        keys = doc["keys"]
+        for k in keys:
+            if not re.fullmatch(r"[0-9a-f]{64}", k.get("sha256", "")) or "token" in k:
+                problems.append(f"chatdb-api-keys: key {k.get('name')} is not stored as a sha256 hash only")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        problems.append("chatdb-api-keys api-keys is not a keys file ({\"keys\": [...]})")
+    for ing in of_kind(docs, "Ingress"):
+        snippets = " ".join(v for k, v in (ing["metadata"].get("annotations") or {}).items() if "snippet" in k)
+        if "authorization" in snippets.lower():
+            problems.append(f"{ident(ing)}: a snippet touches the Authorization header")
+    return problems

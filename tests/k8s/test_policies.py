@@ -338,3 +338,23 @@ def test_scaling_catches_a_budget_that_blocks_drains(docs):
 
 def test_config_map_helper_finds_hashed_names(docs):
     assert config_map_data(docs, SERVICES_NAMESPACE, "chatdb-config")["S3_BUCKET"] == "model-artifacts"
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+def test_every_service_mounts_the_api_keys_secret(docs):
+    assert checks.api_keys(docs) == []
+
+
+def test_api_keys_catch_a_missing_or_subpath_mount(docs):
+    del container(deployment(docs, "query-parser"))["volumeMounts"][-1]
+    container(deployment(docs, "model-registry"))["volumeMounts"][-1]["subPath"] = "api-keys"
+    problems = checks.api_keys(docs)
+    assert has(problems, "query-parser", "does not mount")
+    assert has(problems, "model-registry", "subPath")
+
+
+def test_api_keys_catch_a_token_in_the_secret(docs):
+    find(docs, "Secret", "chatdb-api-keys", SERVICES_NAMESPACE)["stringData"]["api-keys"] = \
+        '{"keys": [{"name": "ci", "sha256": "chatdb_0123", "scopes": ["read"]}]}'
+    assert has(checks.api_keys(docs), "ci", "sha256")
