@@ -100,6 +100,16 @@ class Interpreter {
   // Two columns of one table named back to back are a compound noun whose head is the last:
   // "population density" is the density.
   void merge_compounds() {
+    // "customer accounts" when accounts are also called customers: one table, named twice.
+    for (long i = 0; i + 1 < size(); ++i) {
+      LinkedItem& a = at(i);
+      LinkedItem& b = at(i + 1);
+      if (a.kind == Kind::kTable && b.kind == Kind::kTable && !a.terms.empty() && !b.terms.empty() &&
+          a.terms.front().table == b.terms.front().table) {
+        a.kind = Kind::kWord;
+        a.used = true;
+      }
+    }
     for (long i = 0; i + 1 < size(); ++i) {
       LinkedItem& a = at(i);
       LinkedItem& b = at(i + 1);
@@ -346,8 +356,10 @@ class Interpreter {
   // A numeric column of the subject or a table near it that a dimension word is about.
   std::optional<ColumnRef> column_for_dimension(const std::vector<std::string>& concepts, bool temporal_ok) const {
     std::vector<const Table*> tables = {subject_};
-    for (const auto& t : schema_.tables()) {
-      if (&t != subject_ && distance(subject_->name, t.name) == std::size_t{1}) tables.push_back(&t);
+    for (std::size_t d = 1; d <= 2; ++d) {
+      for (const auto& t : schema_.tables()) {
+        if (&t != subject_ && distance(subject_->name, t.name) == d) tables.push_back(&t);
+      }
     }
     for (const Table* t : tables) {
       for (const auto& concept_word : concepts) {
@@ -1331,6 +1343,11 @@ class Interpreter {
 
   // -- outputs ----------------------------------------------------------------------------------
 
+  bool has_condition_on(const ColumnRef& c) const {
+    return std::any_of(plan_.conditions.begin(), plan_.conditions.end(),
+                       [&](const Condition& x) { return x.column.table == c.table && x.column.column == c.column; });
+  }
+
   std::vector<ColumnRef> display_columns(const Table& t) const {
     std::vector<ColumnRef> out;
     for (const Column* c : schema_.name_columns(t)) out.push_back({t.name, c->name});
@@ -1344,11 +1361,26 @@ class Interpreter {
     for (long i = 0; i < size(); ++i) {
       LinkedItem& it = at(i);
       if (it.kind != Kind::kColumn || it.used) continue;
-      // "invoices we issued": a past participle naming a date column tells an event, not what
-      // to show.
+      // A past participle tells an event or a relation, not what to show: "accounts that have
+      // churned" (churned_dt is set), "features included in a plan" (plans.seats_included is
+      // not asked for).
       if (!it.verb && it.word.size() > 4 && it.word.ends_with("ed")) {
         auto c = own_column(it);
-        if (c && schema_.table(c->table)->column(c->column)->temporal()) {
+        const Column* col = c ? schema_.table(c->table)->column(c->column) : nullptr;
+        if (col && col->temporal()) {
+          bool dated = std::any_of(items_.begin(), items_.end(), [](const LinkedItem& x) { return x.kind == Kind::kDate; });
+          if (!dated && col->nullable && !has_condition_on(*c)) {
+            Condition happened;
+            happened.kind = Condition::Kind::kIsNull;
+            happened.column = *c;
+            happened.negated = true;
+            plan_.conditions.push_back(happened);
+          }
+          it.used = true;
+          continue;
+        }
+        if (c && c->table != subject_->name) {
+          doubt(0.9, "'" + it.raw + "' read as how " + subject_->name + " relate to " + c->table);
           it.used = true;
           continue;
         }

@@ -91,7 +91,8 @@ bool is_keyword(const std::string& w) {
       "exceeds", "least", "not", "no", "never", "without", "except", "excluding", "distinct", "different",
       "unique", "missing", "unknown", "empty", "null", "blank", "per", "each", "every", "by", "before", "after",
       "since", "until", "during", "first", "last", "than", "equal", "equals", "exactly", "much", "sorted",
-      "ascending", "descending", "highest", "lowest", "largest", "smallest", "biggest"};
+      "ascending", "descending", "highest", "lowest", "largest", "smallest", "biggest", "nobody", "noone",
+      "nothing"};
   return k.count(w) > 0;
 }
 
