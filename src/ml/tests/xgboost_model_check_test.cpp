@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace chatdb::ml {
@@ -36,10 +37,25 @@ TrainedModel trained_model() {
   return std::move(trained.value());
 }
 
-const TrainedModel& model() {
-  static const TrainedModel trained = trained_model();
+// The model is trained once for the suite and released in TearDownTestSuite, not left to a
+// static destructor: freeing a booster erases its entry from XGBoost's thread_local map of
+// prediction buffers, and at exit the main thread's thread_locals are destroyed before
+// statics, so a booster freed then writes to freed memory ("free(): invalid pointer").
+std::optional<TrainedModel>& suite_model() {
+  static std::optional<TrainedModel> trained;
   return trained;
 }
+
+const TrainedModel& model() {
+  auto& trained = suite_model();
+  if (!trained) trained.emplace(trained_model());
+  return *trained;
+}
+
+class XgboostModelCheck : public ::testing::Test {
+ protected:
+  static void TearDownTestSuite() { suite_model().reset(); }
+};
 
 nlohmann::json& first_tree(nlohmann::json& doc) { return doc["learner"]["gradient_booster"]["model"]["trees"][0]; }
 
@@ -61,7 +77,7 @@ void expect_refused(const std::function<void(nlohmann::json&)>& tamper, const st
   EXPECT_EQ(at_upload.error().code, ErrorCode::kUnprocessable);
 }
 
-TEST(XgboostModelCheck, AcceptsWhatTheTrainerWrites) {
+TEST_F(XgboostModelCheck, AcceptsWhatTheTrainerWrites) {
   auto doc = parse_json(model().artifact);
   ASSERT_TRUE(doc.ok());
   auto shape = check_xgboost_model(*doc, 3);
@@ -74,12 +90,12 @@ TEST(XgboostModelCheck, AcceptsWhatTheTrainerWrites) {
   EXPECT_TRUE(ServingModel::load(model().metadata, model().artifact).ok());
 }
 
-TEST(XgboostModelCheck, RefusesChildrenOutOfRange) {
+TEST_F(XgboostModelCheck, RefusesChildrenOutOfRange) {
   expect_refused([](auto& d) { first_tree(d)["left_children"][0] = 1000000; }, "out of range");
   expect_refused([](auto& d) { first_tree(d)["right_children"][0] = -7; }, "out of range");
 }
 
-TEST(XgboostModelCheck, RefusesCyclesAndSharedChildren) {
+TEST_F(XgboostModelCheck, RefusesCyclesAndSharedChildren) {
   expect_refused([](auto& d) {
     auto& t = first_tree(d);
     std::int64_t child = t["left_children"][0];
@@ -98,11 +114,11 @@ TEST(XgboostModelCheck, RefusesCyclesAndSharedChildren) {
   }, "reached twice");
 }
 
-TEST(XgboostModelCheck, RefusesSplitsOnFeaturesTheModelDoesNotHave) {
+TEST_F(XgboostModelCheck, RefusesSplitsOnFeaturesTheModelDoesNotHave) {
   expect_refused([](auto& d) { first_tree(d)["split_indices"][0] = 3; }, "splits on feature 3");
 }
 
-TEST(XgboostModelCheck, RefusesInconsistentArraysAndAbsurdSizes) {
+TEST_F(XgboostModelCheck, RefusesInconsistentArraysAndAbsurdSizes) {
   expect_refused([](auto& d) { first_tree(d)["base_weights"].erase(0); }, "'base_weights'");
   expect_refused([](auto& d) { first_tree(d)["tree_param"]["num_nodes"] = "99999999999"; }, "'num_nodes'");
   expect_refused([](auto& d) { d["learner"]["learner_model_param"]["num_feature"] = "4"; }, "4 inputs");
@@ -113,14 +129,14 @@ TEST(XgboostModelCheck, RefusesInconsistentArraysAndAbsurdSizes) {
   expect_refused([](auto& d) { d["learner"]["objective"]["name"] = "rank:pairwise"; }, "objective");
 }
 
-TEST(XgboostModelCheck, ArtifactsThatAreNotJsonAreRefused) {
+TEST_F(XgboostModelCheck, ArtifactsThatAreNotJsonAreRefused) {
   EXPECT_EQ(ServingModel::check_artifact(model().metadata, "binf\x01\x02").error().code, ErrorCode::kUnprocessable);
   EXPECT_FALSE(XgboostModel::load("{ \"learner\": 1}", Task::kClassification, 3, 3).ok());
   // Metadata of other algorithms is not the registry's to judge.
   EXPECT_TRUE(ServingModel::check_artifact({{"algorithm", "other"}}, "anything").ok());
 }
 
-TEST(XgboostModelCheck, PredictionHasADeadline) {
+TEST_F(XgboostModelCheck, PredictionHasADeadline) {
   auto serving = ServingModel::load(model().metadata, model().artifact);
   ASSERT_TRUE(serving.ok()) << serving.error().message;
   nlohmann::json rows = nlohmann::json::array({{{"a", 10}, {"b", 1}, {"c", 2}}});
