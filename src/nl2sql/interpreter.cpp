@@ -29,8 +29,7 @@ class Interpreter {
     // A noun or adjective that names nothing may be what the question is about ("dorms",
     // "international"): no answer is sure without it. A verb that names nothing mostly says
     // how things relate ("which department is housed in"), which the joins already say.
-    for (const auto& w : unknown_) doubt(0.6, "'" + w + "' matches no table, column or stored value");
-    for (const auto& w : unlinked_verbs_) doubt(0.85, "'" + w + "' is read as a verb that names no column");
+
     merge_compounds();
     read_intent();
     if (auto s = choose_subject(); !s.ok()) return s.error();
@@ -46,6 +45,13 @@ class Interpreter {
     if (auto s = read_dates(); !s.ok()) return s.error();
     read_related_tables();
     if (auto s = build_outputs(); !s.ok()) return s.error();
+    // Words that named nothing and that no stage read ("per month" is read by grouping).
+    for (const auto& w : unknown_) {
+      if (!read_word(w)) doubt(0.6, "'" + w + "' matches no table, column or stored value");
+    }
+    for (const auto& w : unlinked_verbs_) {
+      if (!read_word(w)) doubt(0.85, "'" + w + "' is read as a verb that names no column");
+    }
     for (const auto& it : items_) {
       if (it.kind == Kind::kWord && !it.used && !is_stop(it.word) && !Lexicon::dimension_of(it.word).empty()) {
         doubt(0.6, "'" + it.word + "' is not understood here");
@@ -67,6 +73,10 @@ class Interpreter {
   }
 
   double confidence() const { return confidence_; }
+
+  bool read_word(const std::string& w) const {
+    return std::any_of(items_.begin(), items_.end(), [&](const LinkedItem& it) { return it.word == w && it.used; });
+  }
   const std::vector<std::string>& doubts() const { return doubts_; }
 
  private:
@@ -300,12 +310,12 @@ class Interpreter {
   }
 
   // "price per seat": a numeric column of the subject whose name says "per" and this word.
-  bool names_a_rate(const LinkedItem& it) const {
+  bool names_a_rate(const std::string& noun) const {
     for (const auto& c : subject_->columns) {
       if (!c.numeric()) continue;
       auto words = split_identifier(c.name);
       bool per = std::find(words.begin(), words.end(), "per") != words.end();
-      bool named = std::any_of(words.begin(), words.end(), [&](const std::string& w) { return stem(w) == stem(it.word); });
+      bool named = std::any_of(words.begin(), words.end(), [&](const std::string& w) { return stem(w) == stem(noun); });
       if (per && named) return true;
     }
     return false;
@@ -353,6 +363,17 @@ class Interpreter {
   }
   bool comparator_before(long number_at) const { return comparator_ending(number_at).has_value(); }
 
+  // "cheaper" -> "cheap", "larger" -> "large", "bigger" -> "big"; "" when not a comparative.
+  static std::string comparative_base(const std::string& w) {
+    if (w.size() < 5 || !w.ends_with("er")) return "";
+    std::string base = w.substr(0, w.size() - 2);
+    if (base.ends_with("i")) base.back() = 'y';                                      // heavier
+    if (base.size() > 2 && base.back() == base[base.size() - 2]) base.pop_back();  // bigger
+    if (!Lexicon::dimension_of(base).empty()) return base;
+    if (!Lexicon::dimension_of(base + "e").empty()) return base + "e";             // larger
+    return "";
+  }
+
   // A numeric column of the subject or a table near it that a dimension word is about.
   std::optional<ColumnRef> column_for_dimension(const std::vector<std::string>& concepts, bool temporal_ok) const {
     std::vector<const Table*> tables = {subject_};
@@ -385,6 +406,13 @@ class Interpreter {
   // people") or before the comparator ("price over 20", "population of more than"), or a
   // dimension verb ("costs less than 20").
   std::optional<ColumnRef> compared_column(long comparator_start, long number_at, bool currency) {
+    // "cheaper than 10", "heavier than 20": the comparative's own dimension.
+    for (long k = comparator_start; k < number_at; ++k) {
+      std::string base = comparative_base(word(k));
+      const auto& concepts = Lexicon::dimension_of(base.empty() ? word(k) : base);
+      if (concepts.empty()) continue;
+      if (auto c = column_for_dimension(concepts, false)) return c;
+    }
     if (number_at + 1 < size() && at(number_at + 1).kind == Kind::kColumn) {
       if (auto c = numeric_term(at(number_at + 1))) {
         at(number_at + 1).used = true;
@@ -631,6 +659,22 @@ class Interpreter {
           if (col->nullable && col->temporal()) absent_before = true;
         }
       }
+      // "students who haven't declared a major": a negated verb, then a nullable column of the
+      // subject that is not a yes/no flag.
+      if (!absent_before && !it.opposite) {
+        for (long k = i - 2; k >= 0 && k >= i - 3; --k) {
+          if (word(k) != "not" && word(k) != "never") continue;
+          bool verb_between = true;
+          for (long j = k + 1; j < i; ++j) verb_between = verb_between && at(j).kind == Kind::kWord;
+          auto column = verb_between ? own_column(it) : std::nullopt;
+          const Column* col = column ? schema_.table(column->table)->column(column->column) : nullptr;
+          if (col && col->nullable && !col->flag && column->table == subject_->name) {
+            absent_before = true;
+            for (long j = k; j < i; ++j) at(j).used = true;
+          }
+          break;
+        }
+      }
       std::string after = word(i + 1) == "is" || word(i + 1) == "are" ? word(i + 2) : word(i + 1);
       bool absent_after = after == "missing" || after == "unknown" || after == "empty" || after == "null" || after == "blank";
       if (!absent_before && !absent_after) continue;
@@ -692,11 +736,15 @@ class Interpreter {
     } else if (items_[static_cast<std::size_t>(i)].kind != Kind::kWord) {
       return std::nullopt;
     }
+    if ((w == "year" || w == "month") && word(i - 1) == "per" && names_a_rate(w)) return std::nullopt;
     if ((w == "year" || w == "month") && (is_grouping(word(i - 1)) || word(i - 1) == "every")) {
       return w == "year" ? DatePart::kYear : DatePart::kMonth;
     }
-    if (w == "yearly" || w == "annually" || w == "annual") return DatePart::kYear;
-    if (w == "monthly") return DatePart::kMonth;
+    // "monthly sales", not "billed monthly" (a value) or "per month" in a rate.
+    Kind next = i + 1 < size() ? items_[static_cast<std::size_t>(i + 1)].kind : Kind::kSymbol;
+    bool measured_next = next == Kind::kTable || next == Kind::kColumn || !Lexicon::dimension_of(word(i + 1)).empty();
+    if ((w == "yearly" || w == "annual") && measured_next) return DatePart::kYear;
+    if (w == "monthly" && measured_next) return DatePart::kMonth;
     return std::nullopt;
   }
 
@@ -728,7 +776,7 @@ class Interpreter {
       std::string w1 = word(i - 1);
       bool grouped = groups_at(i - 1);
       if (!grouped) continue;
-      if (w1 == "per" && names_a_rate(it)) {
+      if (w1 == "per" && names_a_rate(it.word)) {
         it.used = at(i - 1).used = true;
         continue;
       }
@@ -858,11 +906,19 @@ class Interpreter {
       }
       if (!column && !counted) {
         for (long k = i + 1; k < size(); ++k) {
-          if (word(k) == "by" && k + 1 < size() && at(k + 1).kind == Kind::kColumn) {
-            column = numeric_term(at(k + 1));
-            if (column) at(k + 1).used = at(k).used = true;
-            break;
+          if (word(k) != "by") continue;
+          // "top 5 customers by total spent": an aggregate word may come first, then a column or
+          // a word of a measure.
+          long m = aggregate_word(k + 1) ? k + 2 : k + 1;
+          if (m < size() && at(m).kind == Kind::kColumn) {
+            column = numeric_term(at(m));
+          } else if (m < size() && at(m).kind == Kind::kWord && !Lexicon::dimension_of(word(m)).empty()) {
+            column = column_for_dimension(Lexicon::dimension_of(word(m)), false);
           }
+          if (column) {
+            for (long j = k; j <= m; ++j) at(j).used = true;
+          }
+          break;
         }
       }
       // A superlative right after another table's name modifies that table ("the city with the
@@ -958,6 +1014,8 @@ class Interpreter {
       std::set<std::string> exclude;
       bool adjacent = last_value_at >= 0 && last_value_at == i - 1;
       if (adjacent) exclude.insert(last_value_column);
+      // "Quinn Xu": a family name right after a given name is the same row's.
+      partner_table_ = adjacent ? last_value_column.substr(0, last_value_column.find('.')) : "";
       auto choice = choose_value_column(i, exclude);
       if (!choice) {
         if (it.quoted) return Error::invalid("'" + it.raw + "' is not a value stored in any column; " + suggest_value(it.raw));
@@ -1102,6 +1160,7 @@ class Interpreter {
       if (v.table == subject_->name && names && after_preposition) score -= 2.5;
       // Tables the question names are more likely homes of its values.
       if (mentioned(v.table)) score += 0.5;
+      if (!partner_table_.empty() && v.table == partner_table_) score += 3;
       score += 0.05 * std::log10(static_cast<double>(v.rows) + 1);  // the more usual home of the value
       if (referenced_by_other(v, it.values)) score += 0.5;
       scored.push_back({&v, score});
@@ -1201,11 +1260,29 @@ class Interpreter {
       }
       it.used = true;
       std::string w = word(i - 1);
+      // "since the start of 2023", "before the end of May": the preposition before the phrase.
+      if (w == "of" && i >= 3) {
+        std::string edge = at(i - 2).word;
+        if (edge == "start" || edge == "beginning" || edge == "end") {
+          at(i - 2).used = at(i - 1).used = true;
+          w = word(i - 3) == "the" ? word(i - 4) : word(i - 3);
+        }
+      }
       Condition c;
       c.column = *column;
       Literal from{Literal::Kind::kDate, it.date.from};
       Literal to{Literal::Kind::kDate, it.date.to};
-      if (w == "before" || w == "until" || w == "till" || (w == "to" && word(i - 2) == "up") || w == "prior") {
+      std::string after = word(i + 1) == "or" ? word(i + 2) : "";
+      bool or_later = after == "later" || after == "after" || after == "newer" || after == "since";
+      bool or_earlier = after == "earlier" || after == "before" || after == "older" || after == "sooner";
+      if (or_later || or_earlier) at(i + 1).used = at(i + 2).used = true;
+      if (or_later) {
+        c.op = ">=";
+        c.values = {from};
+      } else if (or_earlier) {
+        c.op = "<";
+        c.values = {to};
+      } else if (w == "before" || w == "until" || w == "till" || (w == "to" && word(i - 2) == "up") || w == "prior") {
         c.op = "<";
         c.values = {from};
       } else if (w == "after") {
@@ -1408,6 +1485,10 @@ class Interpreter {
         if (!own_table && (at(k).kind != Kind::kWord || (word(k) != "of" && word(k) != "the" && word(k) != "all"))) break;
       }
       if (how_much_at_ >= 0 && how_much_at_ < i) agg = Aggregate::kSum;
+      const Column* col = schema_.table(c->table)->column(c->column);
+      if ((agg == Aggregate::kSum || agg == Aggregate::kAvg) && !col->numeric()) {
+        doubt(0.4, "'" + it.raw + "' (" + c->column + ") is not a number to add up or average");
+      }
       it.used = true;
       if (std::find(attributes.begin(), attributes.end(), *c) != attributes.end()) continue;
       if (attributes.empty()) first_attribute_at_ = i;
@@ -1427,7 +1508,7 @@ class Interpreter {
     }
     // "how much scholarship money", "total revenue by country": a word of money (or another
     // measure) with an aggregate names the measure column it is about.
-    if (attributes.empty() && how_adjective_.empty()) {
+    if (attributes.empty() && how_adjective_.empty() && !superlative_ && !limit_) {
       for (long i = 0; i < size(); ++i) {
         if (at(i).kind != Kind::kWord || at(i).used || superlative_of(word(i))) continue;
         const auto& concepts = Lexicon::dimension_of(word(i));
@@ -1763,6 +1844,7 @@ class Interpreter {
   std::vector<ColumnRef> group_outputs_;
   bool time_grouped_ = false;
   bool superlative_value_ = false;
+  std::string partner_table_;  // the table of the value just before the one being placed
   long first_attribute_at_ = -1;
   double confidence_ = 1.0;
   std::vector<std::string> doubts_;

@@ -60,6 +60,11 @@ LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
       for (const auto& s : verb_stems(t.text)) {
         for (const char* suffix : {"ment", "ation", "ion", "al"}) forms.push_back(s + suffix);
       }
+      // A table the verb names ("enrolled" -> enrollments) before a column ("enroll_yr").
+      std::stable_partition(forms.begin(), forms.end(), [&](const std::string& s) {
+        auto terms = lexicon_.lookup(s);
+        return !terms.empty() && terms.front().is_table() && terms.front().score >= 0.9;
+      });
       for (const auto& s : forms) {
         auto terms = lexicon_.lookup(s);
         if (terms.empty() || terms.front().score < 0.8) continue;

@@ -140,6 +140,7 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
     }
     return name;
   };
+
   auto literal = [&](const Literal& l) {
     if (l.kind == Literal::Kind::kNumber) return l.text;
     if (l.kind == Literal::Kind::kBoolean) {
@@ -350,7 +351,8 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
       out.tables.push_back(c.related_table);
     }
   }
-  std::string e = std::string(aggregated ? "Computes " : "Lists the ") + (distinct ? "distinct " : "") + join(select_words, ", ");
+  std::string e = std::string(aggregated ? "Computes " : select_words.size() == 1 && select_words.front() == "every column" ? "Lists " : "Lists the ") +
+                  (distinct ? "distinct " : "") + join(select_words, ", ");
   e += std::string(aggregated ? " over " : " of ") + human(subject->name);
   if (!join_words.empty()) e += " (joined with " + join(join_words, ", ") + ")";
   if (!where_words.empty()) e += " where " + join(where_words, " and ");

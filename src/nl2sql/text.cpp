@@ -34,7 +34,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& abbreviation
       {"ts", {"timestamp"}}, {"src", {"source"}}, {"dest", {"destination"}}, {"orig", {"origin"}},
       {"sz", {"size"}}, {"ht", {"height"}}, {"len", {"length"}}, {"vol", {"volume"}}, {"rev", {"revenue"}},
       {"mfr", {"manufacturer"}}, {"supp", {"supplier"}}, {"sched", {"schedule"}}, {"maint", {"maintenance"}},
-      {"prio", {"priority"}}, {"usr", {"user"}}, {"msg", {"message"}}, {"feat", {"feature"}}, {"bday", {"birthday"}},
+      {"prio", {"priority"}}, {"usr", {"user"}}, {"msg", {"message"}}, {"feat", {"feature"}}, {"pts", {"points"}}, {"mo", {"month"}}, {"intl", {"international"}}, {"bday", {"birthday"}},
       {"hrs", {"hours"}}, {"mins", {"minutes"}}, {"secs", {"seconds"}}, {"pct", {"percent"}}, {"perc", {"percent"}},
       {"stat", {"status"}}, {"sts", {"status"}}, {"ref", {"reference"}}, {"dob", {"birth", "date"}}};
   return k;

@@ -92,7 +92,8 @@ bool is_keyword(const std::string& w) {
       "unique", "missing", "unknown", "empty", "null", "blank", "per", "each", "every", "by", "before", "after",
       "since", "until", "during", "first", "last", "than", "equal", "equals", "exactly", "much", "sorted",
       "ascending", "descending", "highest", "lowest", "largest", "smallest", "biggest", "nobody", "noone",
-      "nothing"};
+      "nothing", "yearly", "monthly", "annually", "later",
+      "earlier", "sooner", "newer", "older"};
   return k.count(w) > 0;
 }
 
