@@ -26,6 +26,7 @@ REQUIRED = {
     "chatdb-testing/load-test": [svc(s) for s in SERVICES] + [KAFKA],
     "chatdb-testing/locust": [svc(s) for s in SERVICES] + [KAFKA],
     "chatdb-system/postgres-init": [POSTGRES],
+    "chatdb-system/demo-db-init": [POSTGRES],
     "chatdb-system/kafka-topics": [KAFKA],
     "chatdb-system/minio-bucket": [MINIO],
     "chatdb-monitoring/grafana": [("chatdb-monitoring/prometheus", 9090)],
