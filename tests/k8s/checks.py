@@ -514,6 +514,7 @@ def dependencies_agree(docs):
             (minio["SERVICE_ACCESS_KEY"], minio["SERVICE_SECRET_KEY"]):
         problems.append("chatdb-secrets AWS keys are not minio-credentials' SERVICE_ACCESS_KEY/SECRET_KEY")
     init_sql = config_map_data(docs, "chatdb-system", "postgres-init-sql").get("init.sql", "")
+    demo_sql = config_map_data(docs, "chatdb-system", "demo-db-sql").get("demo.sql", "")
     try:
         sources = json.loads(secrets.get("CHATDB_DATA_SOURCES", "{}"))
     except ValueError:
@@ -527,6 +528,11 @@ def dependencies_agree(docs):
                             f"with READER_PASSWORD")
         if src.hostname not in ("postgres.chatdb-system.svc", "postgres.chatdb-system.svc.cluster.local"):
             problems.append(f"data source {name}: host {src.hostname} is not the postgres Service")
+        database = src.path.lstrip("/")
+        if database == pg.get("POSTGRES_DB"):
+            problems.append(f"data source {name}: it is the metadata database {database}, not a business database")
+        elif not re.search(rf"CREATE DATABASE {re.escape(database or '-')}\b", demo_sql):
+            problems.append(f"data source {name}: database {database} is not the one demo-db-init creates")
     ml = find(docs, "Deployment", "ml-engine", SERVICES_NAMESPACE)
     ml_cpu = quantity(containers(spec_of(ml), init=False)[0]["resources"]["limits"]["cpu"]) * ml["spec"]["replicas"]
     capacity = float(config.get("CHATDB_CPU_CAPACITY", "0"))

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from manifests import KUBERNETES, OVERLAYS, ROOT, kustomize
+from manifests import KUBERNETES, OVERLAYS, ROOT, kustomize, load_yaml_dir
 
 OVERLAY_NAMES = sorted(os.listdir(OVERLAYS))
 NAMESPACES = {"chatdb-system", "chatdb-services", "chatdb-monitoring", "chatdb-logging", "chatdb-testing"}
@@ -24,9 +24,19 @@ def test_overlay_builds(overlay):
     assert len(names) == len(set(names)), "an object is defined twice"
 
 
-def test_chaos_builds():
-    kinds = {d["kind"] for d in kustomize(os.path.join(ROOT, "chaos"))}
+def test_chaos_is_plain_manifests_for_kubectl_apply_f():
+    """`kubectl apply -f chaos/` reads every *.yaml there: no Kustomization may be among them."""
+    chaos = os.path.join(ROOT, "chaos")
+    assert not [n for n in os.listdir(chaos) if n.lower().startswith("kustomization")]
+    kinds = {d["kind"] for d in load_yaml_dir(chaos)}
     assert kinds == {"PodChaos", "NetworkChaos"}
+
+
+def test_jaeger_query_serves_the_ui(rendered):
+    from manifests import find
+    svc = find(rendered, "Service", "jaeger-query", "chatdb-monitoring")
+    assert [(p["port"], p["targetPort"]) for p in svc["spec"]["ports"]] == [(16686, "ui")]
+    assert svc["spec"]["selector"] == {"app.kubernetes.io/name": "jaeger"}
 
 
 def copy_tree(tmp_path):

@@ -1,6 +1,9 @@
-"""The network policies allow exactly the flows of the design brief, plus DNS and the ingress
-controller: every required flow is allowed, and every other pod-to-pod connection between the
-deployment's workloads (and to/from cluster DNS and the ingress controller) is refused."""
+"""The network policies allow exactly the required flows, plus DNS and the ingress controller:
+every required flow is allowed, and every other pod-to-pod connection between the deployment's
+workloads (and to/from cluster DNS and the ingress controller) is refused. The flows of the five
+services come from their code (code_flows.py); the others (setup Jobs, monitoring, logging,
+testing) are listed here."""
+import code_flows
 import netpol
 from manifests import find, of_kind
 
@@ -14,20 +17,16 @@ def svc(name):
     return f"chatdb-services/{name}", PORTS[name]
 
 
-# Who may open a connection to whom: the design brief's flows, the setup Jobs, the monitoring
-# and logging stacks, and the testing namespace.
+# Who else may open a connection to whom: the setup Jobs, the monitoring and logging stacks,
+# and the testing namespace (the services' own calls are derived from the code).
 REQUIRED = {
-    "chatdb-services/training-orchestrator": [POSTGRES, KAFKA],
-    "chatdb-services/query-parser": [KAFKA, POSTGRES],
-    "chatdb-services/ml-engine": [KAFKA, MINIO, POSTGRES, svc("model-registry")],
-    "chatdb-services/model-registry": [POSTGRES, MINIO],
-    "chatdb-services/test-service": [svc(s) for s in SERVICES if s != "test-service"],
     "chatdb-monitoring/prometheus": [svc(s) for s in SERVICES],
     "ingress-nginx/ingress-nginx-controller": [svc(s) for s in SERVICES],
     "chatdb-testing/integration-tests": [svc(s) for s in SERVICES] + [KAFKA],
     "chatdb-testing/load-test": [svc(s) for s in SERVICES] + [KAFKA],
     "chatdb-testing/locust": [svc(s) for s in SERVICES] + [KAFKA],
     "chatdb-system/postgres-init": [POSTGRES],
+    "chatdb-system/demo-db-init": [POSTGRES],
     "chatdb-system/kafka-topics": [KAFKA],
     "chatdb-system/minio-bucket": [MINIO],
     "chatdb-monitoring/grafana": [("chatdb-monitoring/prometheus", 9090)],
@@ -40,6 +39,7 @@ EXTERNAL = {e.id for e in netpol.EXTERNAL}
 
 def expected_flows(docs):
     flows = {(src, dst, f"{port}/TCP") for src, dsts in REQUIRED.items() for dst, port in dsts}
+    flows |= set(code_flows.derived_flows(docs)[0])
     for e in netpol.endpoints(docs):  # every workload of the deployment resolves names
         if e.id not in EXTERNAL:
             flows |= {(e.id, "kube-system/kube-dns", "53/UDP"), (e.id, "kube-system/kube-dns", "53/TCP")}

@@ -300,7 +300,7 @@ def test_dependencies_catch_a_missing_topic_bucket_and_password(docs):
 def test_dependencies_catch_a_data_source_that_is_not_the_read_only_role(docs):
     secret = find(docs, "Secret", "chatdb-secrets", SERVICES_NAMESPACE)["stringData"]
     secret["CHATDB_DATA_SOURCES"] = secret["CHATDB_DATA_SOURCES"].replace("chatdb_reader:", "chatdb:")
-    assert has(checks.dependencies_agree(docs), "data source chatdb", "read-only role")
+    assert has(checks.dependencies_agree(docs), "data source demo", "read-only role")
 
 
 def test_dependencies_catch_a_cpu_capacity_beyond_ml_engine(docs):

@@ -306,3 +306,30 @@ def test_workflow_check_catches_a_missing_script_target_and_unpinned_action(work
     assert any("scripts/deploy.sh" in p for p in problems)
     assert any("make integration" in p for p in problems)
     assert any("in order" in p for p in problems)
+
+
+# --- cleanup.sh and /etc/hosts -----------------------------------------------------------------
+
+HOSTS = "127.0.0.1 localhost\n192.168.49.2 chatdb.local\n10.0.0.1 chatdb.local other-alias\n::1 ip6-localhost\n"
+
+
+@pytest.mark.parametrize("args", [(), ("--all",)])
+def test_cleanup_removes_the_hosts_entry_that_setup_added(stub, tmp_path, args):
+    hosts = tmp_path / "hosts"
+    hosts.write_text(HOSTS)
+    bin_dir = tmp_path / "bin"
+    (bin_dir / "minikube").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "minikube").chmod(0o755)
+    result, calls = stub(os.path.join(ROOT, "scripts", "cleanup.sh"), *args, CHATDB_HOSTS_FILE=str(hosts))
+    assert result.returncode == 0, result.stderr
+    # Only setup-minikube.sh's own line goes; a line the user wrote with an alias stays.
+    assert hosts.read_text() == "127.0.0.1 localhost\n10.0.0.1 chatdb.local other-alias\n::1 ip6-localhost\n"
+    again, _ = stub(os.path.join(ROOT, "scripts", "cleanup.sh"), *args, CHATDB_HOSTS_FILE=str(hosts))
+    assert again.returncode == 0 and "chatdb.local entry" not in again.stdout
+
+
+def test_cleanup_keep_hosts_leaves_the_file(stub, tmp_path):
+    hosts = tmp_path / "hosts"
+    hosts.write_text(HOSTS)
+    result, _ = stub(os.path.join(ROOT, "scripts", "cleanup.sh"), "--keep-hosts", CHATDB_HOSTS_FILE=str(hosts))
+    assert result.returncode == 0 and hosts.read_text() == HOSTS

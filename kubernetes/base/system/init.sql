@@ -1,7 +1,7 @@
 -- Run by the postgres-init Job on every deploy: idempotent.
 -- The services create their own metadata tables; this sets up what they cannot create for
--- themselves: the read-only role that query-parser's generated SQL runs as, and the schema
--- that holds data sources shared with the cluster.
+-- themselves: the read-only role that query-parser's generated SQL runs as, which may not
+-- connect to this (the metadata) database.
 \set ON_ERROR_STOP on
 
 SELECT 'CREATE ROLE chatdb_reader LOGIN'
@@ -15,8 +15,12 @@ ALTER ROLE chatdb_reader SET statement_timeout = '30s';
 ALTER ROLE chatdb_reader SET work_mem = '16MB';
 ALTER ROLE chatdb_reader SET temp_file_limit = '1GB';
 
-CREATE SCHEMA IF NOT EXISTS datasets;
-GRANT USAGE ON SCHEMA public, datasets TO chatdb_reader;
-GRANT SELECT ON ALL TABLES IN SCHEMA public, datasets TO chatdb_reader;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO chatdb_reader;
-ALTER DEFAULT PRIVILEGES IN SCHEMA datasets GRANT SELECT ON TABLES TO chatdb_reader;
+-- The read-only role reads the demo business database (demo-db-init) and nothing of ChatDB's
+-- own: no one but the owner may connect to the metadata database, and grants of earlier
+-- versions are taken back.
+SELECT current_database() AS metadata_db \gset
+REVOKE CONNECT, TEMPORARY ON DATABASE :"metadata_db" FROM PUBLIC;
+REVOKE ALL ON DATABASE :"metadata_db" FROM chatdb_reader;
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM chatdb_reader;
+REVOKE ALL ON SCHEMA public FROM chatdb_reader;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM chatdb_reader;
