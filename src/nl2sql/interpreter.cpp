@@ -1441,7 +1441,8 @@ class Interpreter {
       // A past participle tells an event or a relation, not what to show: "accounts that have
       // churned" (churned_dt is set), "features included in a plan" (plans.seats_included is
       // not asked for).
-      if (!it.verb && it.word.size() > 4 && it.word.ends_with("ed")) {
+      std::string first_word = it.word.substr(0, it.word.find(' '));  // "referred by"
+      if (!it.verb && first_word.size() > 4 && first_word.ends_with("ed")) {
         auto c = own_column(it);
         const Column* col = c ? schema_.table(c->table)->column(c->column) : nullptr;
         if (col && col->temporal()) {
@@ -1458,6 +1459,12 @@ class Interpreter {
         }
         if (c && c->table != subject_->name) {
           doubt(0.9, "'" + it.raw + "' read as how " + subject_->name + " relate to " + c->table);
+          it.used = true;
+          continue;
+        }
+        // "patients referred by X": the subject's own reference is the way to X.
+        if (c && is_key_column(*subject_, *subject_->column(c->column))) {
+          plan_.via.push_back(*c);
           it.used = true;
           continue;
         }
@@ -1555,6 +1562,13 @@ class Interpreter {
       } else {
         o.aggregate = ordering_aggregate();
         o.column = order_column_;
+      }
+      // "which city has the most orders": the rows of the named column's values, not each row.
+      bool per_attribute = subject_at_ < 0 && !attributes.empty() && !has_aggregate &&
+                           std::all_of(attributes.begin(), attributes.end(), [&](const ColumnRef& a) { return a.table == subject_->name; });
+      if (plan_.group_by.empty() && per_attribute) {
+        plan_.group_by = attributes;
+        group_outputs_ = attributes;
       }
       if (plan_.group_by.empty()) {
         if (key) plan_.group_by.push_back({subject_->name, key->name});

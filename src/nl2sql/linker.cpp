@@ -108,6 +108,7 @@ bool Linker::reads_as_verb(const std::vector<Token>& tokens, std::size_t i) cons
   if (words_.is(w, Pos::kAdverb) && !noun && !adjective) return true;  // "automatically"
   if (!verb) return false;
   if (w.ends_with("ed") || w.ends_with("ing")) return true;  // "housed", "handed out"
+  if (words_.irregular_verb_form(w)) return true;            // "saw", "went"
   if (!noun && !adjective) return true;
   // "what does each department offer": a verb after an auxiliary.
   static const std::set<std::string> kAuxiliaries = {"do", "does", "did", "will", "can", "to"};

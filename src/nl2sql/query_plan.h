@@ -78,6 +78,7 @@ struct QueryPlan {
   std::optional<Ordering> order;
   std::optional<long long> limit;
   std::vector<std::string> extra_tables;  // tables to join even when no column needs them
+  std::vector<ColumnRef> via;             // keys of the subject that joins go through ("referred by")
 };
 
 }  // namespace chatdb::nl2sql

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -159,6 +160,19 @@ void Schema::infer_foreign_keys() {
 }
 
 std::optional<std::vector<JoinStep>> Schema::join_path(const std::string& from, const std::string& to) const {
+  // A path of declared keys is trusted over a shorter one through a key read from names or
+  // data ("patients who saw doctor X" goes through appointments, not the undeclared referred_by).
+  auto any = shortest_path(from, to, false);
+  if (!any || any->empty()) return any;
+  bool all_declared = std::none_of(any->begin(), any->end(), [](const JoinStep& s) { return s.fk.inferred; });
+  if (all_declared) return any;
+  auto declared = shortest_path(from, to, true);
+  if (declared && declared->size() <= any->size() + 1) return declared;
+  return any;
+}
+
+std::optional<std::vector<JoinStep>> Schema::shortest_path(const std::string& from, const std::string& to,
+                                                           bool declared_only) const {
   const Table* start = table(from);
   const Table* goal = table(to);
   if (start == nullptr || goal == nullptr) return std::nullopt;
@@ -172,6 +186,7 @@ std::optional<std::vector<JoinStep>> Schema::join_path(const std::string& from, 
     queue.pop_front();
     if (current == goal->name) break;
     for (const auto& fk : foreign_keys_) {
+      if (declared_only && fk.inferred) continue;
       std::string next;
       if (fk.table == current) next = fk.ref_table;
       else if (fk.ref_table == current) next = fk.table;

@@ -77,14 +77,16 @@ class Schema {
   /// name, ...; empty when none does.
   std::vector<const Column*> name_columns(const Table& table) const;
 
-  /// The shortest path of foreign keys from one table to another; empty when unconnected or
-  /// the same table.
+  /// The shortest path of foreign keys from one table to another (one of declared keys only,
+  /// when it is at most one step longer than a path through inferred ones); empty when the
+  /// same table, nullopt when unconnected.
   std::optional<std::vector<JoinStep>> join_path(const std::string& from, const std::string& to) const;
 
   nlohmann::json to_json() const;
 
  private:
   void infer_foreign_keys();
+  std::optional<std::vector<JoinStep>> shortest_path(const std::string& from, const std::string& to, bool declared_only) const;
 
   std::vector<Table> tables_;
   std::vector<ForeignKey> foreign_keys_;

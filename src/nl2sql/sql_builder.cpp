@@ -57,6 +57,22 @@ std::string part_words(DatePart part) { return part == DatePart::kYear ? "the ye
 
 SqlBuilder::SqlBuilder(const Schema& schema, Dialect dialect) : schema_(schema), dialect_(dialect) {}
 
+std::optional<std::vector<JoinStep>> SqlBuilder::path_to(const QueryPlan& plan, const std::string& table) const {
+  // Through a key of the subject that the question named, when it leads there.
+  for (const auto& key : plan.via) {
+    for (const auto& fk : schema_.foreign_keys()) {
+      if (fk.table != key.table || fk.column != key.column) continue;
+      JoinStep first{plan.subject, fk.ref_table, fk};
+      if (fk.ref_table == table) return std::vector<JoinStep>{first};
+      auto rest = schema_.join_path(fk.ref_table, table);
+      if (!rest) continue;
+      rest->insert(rest->begin(), first);
+      return rest;
+    }
+  }
+  return schema_.join_path(plan.subject, table);
+}
+
 std::string SqlBuilder::date_part(const std::string& column_sql, const ColumnRef& c) const {
   bool year = c.part == DatePart::kYear;
   if (dialect_ == Dialect::kSqlite) return std::string("strftime('") + (year ? "%Y" : "%Y-%m") + "', " + column_sql + ")";
@@ -104,7 +120,7 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
   std::vector<std::string> many_side;  // tables reached through a one-to-many step
   for (const auto& t : needed) {
     if (std::find(joined.begin(), joined.end(), t) != joined.end()) continue;
-    auto path = schema_.join_path(subject->name, t);
+    auto path = path_to(plan, t);
     if (!path) return Error::invalid("no chain of foreign keys relates " + subject->name + " to " + t);
     for (const auto& step : *path) {
       if (std::find(joined.begin(), joined.end(), step.to_table) != joined.end()) continue;

@@ -32,6 +32,8 @@ class SqlBuilder {
  private:
   /// A date column's year ("2024") or month ("2024-03") as text, for grouping by time.
   std::string date_part(const std::string& column_sql, const ColumnRef& c) const;
+  /// The join path from the plan's subject to `table`, through the plan's named keys first.
+  std::optional<std::vector<JoinStep>> path_to(const QueryPlan& plan, const std::string& table) const;
 
   const Schema& schema_;
   Dialect dialect_;

@@ -118,6 +118,10 @@ std::vector<std::string> WordNet::base_forms(std::string_view word, Pos pos) con
   return out;
 }
 
+bool WordNet::irregular_verb_form(std::string_view word) const {
+  return exceptions_[static_cast<int>(Pos::kVerb)].count(word) > 0;
+}
+
 bool WordNet::is(std::string_view word, Pos pos) const {
   for (const auto& base : base_forms(word, pos)) {
     if (has_lemma(pos, base)) return true;

@@ -27,6 +27,8 @@ class WordNet {
   bool available() const { return available_; }
   /// Whether `word` (lower case, any inflection) is a `pos` in WordNet.
   bool is(std::string_view word, Pos pos) const;
+  /// Whether `word` is an irregular form of a verb ("saw", "taught", "went").
+  bool irregular_verb_form(std::string_view word) const;
 
  private:
   struct Index {
