@@ -29,7 +29,8 @@ def test_query_returns_rows(up):
                       timeout=10)
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["columns"] == ["name"]
+    assert {"name", "unit_price"} <= set(body["columns"])  # the products themselves: every column
+    assert body["alternatives"] == [] and "clarification" not in body
     assert body["row_count"] == 3 and len(body["rows"]) == 3
     assert body["truncated"] is False
     assert body["elapsed_ms"] >= 0
@@ -73,9 +74,21 @@ def test_bad_input_gets_problem_json(up):
 
 
 def test_abstention_says_what_is_closest(up):
-    r = requests.post(qp(up) + "/parse", json={"query": "what is the revenue per region"}, timeout=10)
+    r = requests.post(qp(up) + "/parse", json={"query": "what is the headcount per region"}, timeout=10)
     assert r.status_code == 400
-    assert "'revenue'" in r.json()["detail"] and "closest" in r.json()["detail"]
+    assert "'headcount'" in r.json()["detail"] and "closest" in r.json()["detail"]
+
+
+def test_tied_readings_ask_which_is_meant(up):
+    for route in ("/parse", "/query"):
+        r = requests.post(qp(up) + route, json={"query": "what is the average unit price"}, timeout=10)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["sql"] is None and "unit price" in body["clarification"]
+        tables = sorted(a["sql"].split(" FROM ")[1] for a in body["alternatives"])
+        assert tables == ["order_items", "products"]
+        assert all(a["explanation"] and a["confidence"] < 0.62 for a in body["alternatives"])
+        assert "rows" not in body or body["rows"] == []
 
 
 def test_sql_typed_as_a_question_runs_only_if_it_is_one_select(up):
