@@ -198,6 +198,20 @@ class Interpreter {
       break;
     }
     if (subject_ != nullptr) return Status::success();
+    // "who teaches Machine Learning": a word naming a reference (courses.taught_by) asks for
+    // the rows it refers to.
+    if (word(0) == "who" || word(0) == "whom") {
+      for (long i = 0; i < size(); ++i) {
+        if (at(i).kind != Kind::kColumn) continue;
+        for (const auto& term : at(i).terms) {
+          const ForeignKey* fk = reference_of(term.table, term.column);
+          if (fk == nullptr) continue;
+          subject_ = schema_.table(fk->ref_table);
+          at(i).used = true;
+          return Status::success();
+        }
+      }
+    }
     // No table named: the table of the first column named, preferring one that also holds a
     // value of the question in its name column ("how many people live in texas").
     for (long i = 0; i < size(); ++i) {
@@ -393,6 +407,14 @@ class Interpreter {
       }
     }
     return std::nullopt;
+  }
+
+  // The key by which table.column refers to another table's rows, if it is one.
+  const ForeignKey* reference_of(const std::string& table, const std::string& column) const {
+    for (const auto& fk : schema_.foreign_keys()) {
+      if (fk.table == table && fk.column == column && fk.ref_table != table) return &fk;
+    }
+    return nullptr;
   }
 
   bool is_key_column(const Table& t, const Column& c) const {
@@ -1160,7 +1182,7 @@ class Interpreter {
       if (v.table == subject_->name && names && after_preposition) score -= 2.5;
       // Tables the question names are more likely homes of its values.
       if (mentioned(v.table)) score += 0.5;
-      if (!partner_table_.empty() && v.table == partner_table_) score += 3;
+      if (!partner_table_.empty() && v.table == partner_table_) score += 4;
       score += 0.05 * std::log10(static_cast<double>(v.rows) + 1);  // the more usual home of the value
       if (referenced_by_other(v, it.values)) score += 0.5;
       scored.push_back({&v, score});
@@ -1470,8 +1492,18 @@ class Interpreter {
         }
       }
       // A verb that names a column ("passes through") filters; it never names what is asked.
+      // One that names a reference of the subject ("what courses does X teach": taught_by)
+      // is the way to the rows it refers to.
       if (it.verb) {
-        doubt(0.6, "could not tell what '" + it.raw + "' applies to");
+        bool via = false;
+        for (const auto& term : it.terms) {
+          if (term.table != subject_->name || reference_of(term.table, term.column) == nullptr) continue;
+          plan_.via.push_back({term.table, term.column});
+          via = true;
+          break;
+        }
+        if (!via) doubt(0.6, "could not tell what '" + it.raw + "' applies to");
+        it.used = true;
         continue;
       }
       auto c = own_column(it);

@@ -215,8 +215,10 @@ Result<Lexicon> Lexicon::build(const Schema& schema, const std::map<std::string,
       // unless that word alone says nothing ("id", "name").
       if (cw.size() > 1 && !weak_head(cw.back())) add_with_synonyms({cw.back()}, Term{table.name, column.name, 0.8}, 0.9);
       // "sponsor_nm" is also "sponsor", "taught_by" also "teach": what a column whose last
-      // word says nothing names, unless it is a key ("customer_id" is not the customer).
-      if (cw.size() > 1 && weak_head(cw.back()) && !column.primary_key && !is_key(schema, table, column)) {
+      // word says nothing names, unless that names a table ("customer_id" is not the customer).
+      std::string modifier = join(std::vector<std::string>(cw.begin(), cw.end() - 1), " ");
+      if (cw.size() > 1 && weak_head(cw.back()) && !column.primary_key &&
+          !(is_key(schema, table, column) && (cw.size() > 2 || names_table(schema, modifier)))) {
         add_with_synonyms({cw.begin(), cw.end() - 1}, Term{table.name, column.name, 0.8}, 0.9);
       }
       // "major_dept" is also "major", "rank_title" also "rank": a column's first word names it,

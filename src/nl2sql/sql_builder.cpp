@@ -347,7 +347,9 @@ Result<RenderedQuery> SqlBuilder::render(const QueryPlan& plan) const {
                                                                       : expression(o.aggregate, o.column);
     sql += " ORDER BY " + e + (o.descending ? " DESC" : " ASC");
     // Ties come out in the same order every time.
-    if (!plan.group_by.empty()) sql += ", " + col(plan.group_by.front());
+    if (!plan.group_by.empty()) {
+      if (col(plan.group_by.front()) != e) sql += ", " + col(plan.group_by.front());
+    }
     else if (key != nullptr && !(o.column && o.column->table == subject->name && o.column->column == key->name)) {
       sql += ", " + col({subject->name, key->name});
     }
