@@ -1,5 +1,6 @@
 #include "nl2sql/linker.h"
 
+#include "nl2sql/place_names.h"
 #include "nl2sql/text.h"
 #include "nl2sql/vocabulary.h"
 
@@ -143,6 +144,13 @@ std::optional<std::pair<LinkedItem, std::size_t>> Linker::longest_match(const st
     std::vector<ValueMatch> found;
     if (!single_keyword && !numeric && !stop_edge && phrase.size() > 1) {
       if (const auto* v = values_.find(phrase)) found = *v;
+      // "Germany" stored as 'DE', "Texas" as 'TX', "the US" as 'United States'.
+      for (const auto& other : found.empty() && len <= 3 ? other_place_names(phrase) : std::vector<std::string>{}) {
+        if (const auto* v = values_.find(other)) {
+          found = *v;
+          break;
+        }
+      }
     }
     if (terms.empty() && found.empty()) continue;
     LinkedItem it;
