@@ -304,7 +304,8 @@ class Interpreter {
       if (it.kind != Kind::kWord && it.kind != Kind::kNumber && it.kind != Kind::kSymbol) break;
       std::string w = it.word;
       if (is_absence(w)) return TableRole::kAbsent;
-      if (w == "not" && k + 1 < i) return TableRole::kAbsent;  // "have not placed any orders"
+      // "have not placed any orders"; "aren't teaching" when a verb names the relation
+      if (w == "not" && (k + 1 < i || items_[static_cast<std::size_t>(i)].verb)) return TableRole::kAbsent;
       if (it.kind == Kind::kNumber && k == i - 1 && k > 0 && comparator_before(k)) return TableRole::kHaving;
       if (groups_at(k) && !(w == "by" && subject_ == nullptr && k == 0)) return TableRole::kGroup;
       if (w == "most" || w == "fewest" || w == "least") {
@@ -649,7 +650,10 @@ class Interpreter {
   void read_absences() {
     for (long i = 0; i < size(); ++i) {
       LinkedItem& it = at(i);
-      if (it.kind == Kind::kTable && !it.used && role_of_table(i) == TableRole::kAbsent) {
+      // "courses nobody ever enrolled in" (enrollments.enrolled_on), "instructors not teaching
+      // any course" (courses.taught_by): a table, or a column of another table, after an absence.
+      bool other_tables_column = it.kind == Kind::kColumn && !it.terms.empty() && it.terms.front().table != subject_->name;
+      if ((it.kind == Kind::kTable || other_tables_column) && !it.used && role_of_table(i) == TableRole::kAbsent) {
         const Table* related = schema_.table(it.terms.front().table);
         if (related == nullptr || related == subject_ || !distance(subject_->name, related->name)) continue;
         Condition c;
@@ -1525,6 +1529,13 @@ class Interpreter {
       }
       if (how_much_at_ >= 0 && how_much_at_ < i) agg = Aggregate::kSum;
       const Column* col = schema_.table(c->table)->column(c->column);
+      // "the average grade": of the word's columns, the one that is a number.
+      if ((agg == Aggregate::kSum || agg == Aggregate::kAvg) && !col->numeric()) {
+        if (auto n = numeric_term(it); n && !schema_.table(n->table)->column(n->column)->temporal()) {
+          c = n;
+          col = schema_.table(c->table)->column(c->column);
+        }
+      }
       if ((agg == Aggregate::kSum || agg == Aggregate::kAvg) && !col->numeric()) {
         doubt(0.4, "'" + it.raw + "' (" + c->column + ") is not a number to add up or average");
       }
