@@ -32,6 +32,8 @@ struct MlEngineOptions {
 /// - Consumes the training topic in consumer group "ml-engine" (JobRunner), one job at a time
 ///   on the subscription's thread.
 /// - POST /predict (Predictor), with a body limit that fits a 100,000-row batch.
+/// - Every route also under /ml and /api/v1/ml (/ml/predict): the deployment documents' ingress
+///   sends /api/v1/ml to this service without rewriting the path.
 /// - Ready when the bus and the model registry answer.
 /// Thread-safe.
 class MlEngine : public runtime::Service {
@@ -43,6 +45,7 @@ class MlEngine : public runtime::Service {
 
   std::string name() const override { return std::string(kName); }
   std::string summary() const override;
+  std::vector<std::string> mount_prefixes() const override { return {"", "/api/v1", "/ml", "/api/v1/ml"}; }
   void register_metrics(http::MetricsRegistry& registry) override;
   void mount(http::Router& router) override;
   nlohmann::json describe() const override;

@@ -196,26 +196,29 @@ void ModelRegistry::mount(http::Router& router) {
   auto bind = [this](http::Response (ModelRegistry::*handler)(const http::Request&)) {
     return [this, handler](const http::Request& r) { return (this->*handler)(r); };
   };
-  router.add("POST", "/registered-models", bind(&ModelRegistry::create_model));
-  router.add("GET", "/registered-models", bind(&ModelRegistry::search_models));
-  router.add("GET", "/registered-models/{name}", bind(&ModelRegistry::get_model));
-  router.add("DELETE", "/registered-models/{name}", bind(&ModelRegistry::delete_model));
-  router.add("POST", "/registered-models/{name}/versions", bind(&ModelRegistry::register_version));
-  router.add("GET", "/registered-models/{name}/versions", bind(&ModelRegistry::list_versions));
-  router.add("GET", "/registered-models/{name}/versions/{version}", bind(&ModelRegistry::get_version));
-  router.add("DELETE", "/registered-models/{name}/versions/{version}", bind(&ModelRegistry::delete_version));
-  http::RouteOptions upload{kMaxArtifactBytes};
-  upload.before_body = [this](const http::Request& r) { return refuse_upload(r); };
-  router.add("PUT", "/registered-models/{name}/versions/{version}/artifact", bind(&ModelRegistry::upload_artifact), upload);
-  router.add("GET", "/registered-models/{name}/versions/{version}/artifact", bind(&ModelRegistry::download_artifact));
-  router.add("POST", "/registered-models/{name}/versions/{version}/fail", bind(&ModelRegistry::fail_version));
-  router.add("PUT", "/registered-models/{name}/versions/{version}/tags/{key}", bind(&ModelRegistry::set_version_tag));
-  router.add("DELETE", "/registered-models/{name}/versions/{version}/tags/{key}", bind(&ModelRegistry::delete_version_tag));
-  router.add("PUT", "/registered-models/{name}/aliases/{alias}", bind(&ModelRegistry::set_alias));
-  router.add("GET", "/registered-models/{name}/aliases/{alias}", bind(&ModelRegistry::get_alias));
-  router.add("DELETE", "/registered-models/{name}/aliases/{alias}", bind(&ModelRegistry::delete_alias));
-  router.add("PUT", "/registered-models/{name}/tags/{key}", bind(&ModelRegistry::set_model_tag));
-  router.add("DELETE", "/registered-models/{name}/tags/{key}", bind(&ModelRegistry::delete_model_tag));
+  // The same routes under /models: the deployment documents' ingress sends /api/v1/models here.
+  for (const std::string base : {"/registered-models", "/models"}) {
+    router.add("POST", base, bind(&ModelRegistry::create_model));
+    router.add("GET", base, bind(&ModelRegistry::search_models));
+    router.add("GET", base + "/{name}", bind(&ModelRegistry::get_model));
+    router.add("DELETE", base + "/{name}", bind(&ModelRegistry::delete_model));
+    router.add("POST", base + "/{name}/versions", bind(&ModelRegistry::register_version));
+    router.add("GET", base + "/{name}/versions", bind(&ModelRegistry::list_versions));
+    router.add("GET", base + "/{name}/versions/{version}", bind(&ModelRegistry::get_version));
+    router.add("DELETE", base + "/{name}/versions/{version}", bind(&ModelRegistry::delete_version));
+    http::RouteOptions upload{kMaxArtifactBytes};
+    upload.before_body = [this](const http::Request& r) { return refuse_upload(r); };
+    router.add("PUT", base + "/{name}/versions/{version}/artifact", bind(&ModelRegistry::upload_artifact), upload);
+    router.add("GET", base + "/{name}/versions/{version}/artifact", bind(&ModelRegistry::download_artifact));
+    router.add("POST", base + "/{name}/versions/{version}/fail", bind(&ModelRegistry::fail_version));
+    router.add("PUT", base + "/{name}/versions/{version}/tags/{key}", bind(&ModelRegistry::set_version_tag));
+    router.add("DELETE", base + "/{name}/versions/{version}/tags/{key}", bind(&ModelRegistry::delete_version_tag));
+    router.add("PUT", base + "/{name}/aliases/{alias}", bind(&ModelRegistry::set_alias));
+    router.add("GET", base + "/{name}/aliases/{alias}", bind(&ModelRegistry::get_alias));
+    router.add("DELETE", base + "/{name}/aliases/{alias}", bind(&ModelRegistry::delete_alias));
+    router.add("PUT", base + "/{name}/tags/{key}", bind(&ModelRegistry::set_model_tag));
+    router.add("DELETE", base + "/{name}/tags/{key}", bind(&ModelRegistry::delete_model_tag));
+  }
   router.add("GET", "/model-versions", bind(&ModelRegistry::search_versions));
 }
 

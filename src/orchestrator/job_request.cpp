@@ -40,7 +40,7 @@ Result<JobRequest> JobRequest::parse(const nlohmann::json& body, double max_cpu)
                             "target, task, algorithm, params, priority, max_retries, timeout_s");
     }
   }
-  for (const char* required : {"model_name", "dataset_location", "cpu_request"}) {
+  for (const char* required : {"model_name", "dataset_location"}) {
     if (!body.contains(required)) return Error::invalid(std::string("missing required field '") + required + "'");
   }
   JobRequest r;
@@ -60,13 +60,18 @@ Result<JobRequest> JobRequest::parse(const nlohmann::json& body, double max_cpu)
     return Error::invalid("dataset_location must be s3://BUCKET/KEY, file://PATH or table://SOURCE/TABLE");
   }
 
-  const auto& cpu = body["cpu_request"];
-  if (!cpu.is_number()) return Error::invalid("cpu_request must be a number of CPUs, such as 1 or 0.5");
-  r.cpu_request = cpu.get<double>();
-  if (!(r.cpu_request > 0)) return Error::invalid("cpu_request must be greater than 0");
+  // Optional, as the deployment documents send jobs without it: one CPU. A given value (null too) must be valid.
+  const bool cpu_given = body.contains("cpu_request");
+  r.cpu_request = kDefaultCpuRequest;
+  if (cpu_given) {
+    const auto& cpu = body["cpu_request"];
+    if (!cpu.is_number()) return Error::invalid("cpu_request must be a number of CPUs, such as 1 or 0.5");
+    r.cpu_request = cpu.get<double>();
+    if (!(r.cpu_request > 0)) return Error::invalid("cpu_request must be greater than 0");
+  }
   if (r.cpu_request > max_cpu) {
-    return Error::invalid("cpu_request " + std::to_string(r.cpu_request) + " exceeds the capacity of " +
-                          std::to_string(max_cpu) + " CPUs, so it could never start");
+    return Error::invalid("cpu_request " + std::to_string(r.cpu_request) + (cpu_given ? "" : " (the default)") +
+                          " exceeds the capacity of " + std::to_string(max_cpu) + " CPUs, so it could never start");
   }
 
   if (body.contains("target") && !body["target"].is_null()) {

@@ -11,9 +11,12 @@ namespace chatdb::orchestrator {
 
 /// A validated POST /jobs body: what a job asks for.
 struct JobRequest {
+  /// cpu_request when the body has none.
+  static constexpr double kDefaultCpuRequest = 1;
+
   std::string model_name;
   std::string dataset_location;
-  double cpu_request = 1;
+  double cpu_request = kDefaultCpuRequest;
   std::optional<std::string> target;
   std::string task = "auto";
   std::string algorithm = "xgboost";
@@ -22,9 +25,9 @@ struct JobRequest {
   std::int64_t max_retries = 2;
   std::int64_t timeout_s = 3600;
 
-  /// Validates a body: required fields, types, ranges, no unknown fields. `max_cpu` is the
-  /// orchestrator's capacity: a job that could never be admitted is refused at once. Every
-  /// error names the field and what it accepts.
+  /// Validates a body: required fields (model_name, dataset_location; cpu_request defaults to
+  /// 1), types, ranges, no unknown fields. `max_cpu` is the orchestrator's capacity: a job that
+  /// could never be admitted is refused at once. Every error names the field and what it accepts.
   static Result<JobRequest> parse(const nlohmann::json& body, double max_cpu);
   /// Every field, as the API shows it.
   nlohmann::json to_json() const;

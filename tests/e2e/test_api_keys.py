@@ -123,8 +123,9 @@ def test_scopes_by_effect(secured):
     r = requests.post(parser + "/api/v1/parse", json={"query": "how many customers are in Germany"},
                       headers=bearer(t["read"]), timeout=30)
     assert r.status_code == 200, r.text
-    r = requests.post(engine + "/predict", json={"model": "nope", "instances": [{}]}, headers=bearer(t["read"]), timeout=10)
-    assert r.status_code == 404, r.text
+    for path in ("/predict", "/api/v1/ml/predict"):  # the /ml prefix is the same route
+        r = requests.post(engine + path, json={"model": "nope", "instances": [{}]}, headers=bearer(t["read"]), timeout=10)
+        assert r.status_code == 404, (path, r.text)
     # Changes need write; deletions admin.
     r = requests.post(orchestrator + "/jobs", json={}, headers=bearer(t["read"]), timeout=5)
     assert r.status_code == 403 and r.headers["Content-Type"] == "application/problem+json", r.text
@@ -134,6 +135,9 @@ def test_scopes_by_effect(secured):
     r = requests.post(registry + "/registered-models", json={"name": model}, headers=bearer(t["write"]), timeout=5)
     assert r.status_code in (200, 201), r.text
     assert requests.delete(registry + "/registered-models/" + model, headers=bearer(t["write"]), timeout=5).status_code == 403
+    # The /models spelling needs the same scopes.
+    assert requests.post(registry + "/api/v1/models", json={"name": model + "-x"}, headers=bearer(t["read"]), timeout=5).status_code == 403
+    assert requests.delete(registry + "/api/v1/models/" + model, headers=bearer(t["write"]), timeout=5).status_code == 403
     assert requests.delete(registry + "/registered-models/" + model, headers=bearer(t["admin"]), timeout=5).status_code in (200, 204)
 
 

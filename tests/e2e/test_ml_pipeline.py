@@ -89,6 +89,40 @@ def test_the_demo_churn_dataset_trains_registers_and_predicts(up):
     assert predict(up, {"model": model, "alias": "production", "instances": [CUSTOMER]}).json()["version"] == 1
 
 
+def test_the_documents_job_body_and_the_ml_prefix(up):
+    """The deployment documents send jobs without cpu_request and predict through /api/v1/ml."""
+    model = unique("docs")
+    r = requests.post(up.urls["training-orchestrator"] + "/api/v1/jobs", timeout=10,
+                      json={"model_name": model, "dataset_location": "file://demo/churn.csv"})
+    assert r.status_code == 202, r.text
+    job = wait(up, r.json()["id"])
+    assert job["status"] == "succeeded" and job["cpu_request"] == 1, job
+
+    engine = up.urls["ml-engine"]
+    prefixes = ("/predict", "/api/v1/predict", "/ml/predict", "/api/v1/ml/predict")
+
+    def same_everywhere(body):
+        got = []
+        for path in prefixes:
+            a = requests.post(engine + path, json=body, timeout=60)
+            got.append((a.status_code, a.headers["Content-Type"], a.content))
+        assert all(g == got[0] for g in got[1:]), list(zip(prefixes, got))
+        return got[0]
+
+    status, _, body = same_everywhere({"model": model, "instances": [CUSTOMER]})
+    assert status == 200 and b'"predictions":["yes"]' in body.replace(b" ", b""), body
+    for bad in ({"model": model, "instances": []}, {"model": unique("nobody"), "instances": [CUSTOMER]},
+                {"model": model, "version": 7, "instances": [CUSTOMER]}):
+        status, content_type, _ = same_everywhere(bad)
+        assert status in (400, 404) and content_type == "application/problem+json", (bad, status)
+    # The common endpoints answer under /ml too, and GET / lists the prefix.
+    assert requests.get(engine + "/api/v1/ml/health", timeout=10).json()["service"] == "ml-engine"
+    assert "/api/v1/ml" in requests.get(engine + "/ml/", timeout=10).json()["api_prefixes"]
+    # One route, whatever the prefix: the metrics count them together under /predict.
+    metrics = requests.get(engine + "/metrics", timeout=10).text
+    assert 'route="/predict",method="POST",code="200"' in metrics and 'route="/ml/predict"' not in metrics
+
+
 def write_breast_cancer(root):
     # scikit-learn's file starts with "569,30,malignant,benign" instead of a header.
     with open(os.path.join(SKLEARN_DATA, "breast_cancer.csv")) as f:

@@ -333,6 +333,86 @@ def test_unknown_version_of_a_known_model_is_404(up):
     assert_problem(requests.get(f"{base(up)}/registered-models/{name}/aliases/staging"), 404, "no alias 'staging'")
 
 
+# The deployment documents' ingress sends /api/v1/models to the registry: every resource path
+# under /registered-models is also served under /models, by the same handlers.
+MODEL_PREFIXES = ("/registered-models", "/models", "/api/v1/registered-models", "/api/v1/models")
+
+
+def answers(r, path):
+    """What a client sees of an answer, without what differs per request (Date, X-Request-Id);
+    a 405 names the requested path, which is compared as PATH (and the body, not its length)."""
+    headers = {k.lower(): v for k, v in r.headers.items() if k.lower() not in ("date", "x-request-id", "content-length")}
+    body = r.content.replace(path.split("?")[0].encode(), b"PATH") if r.status_code == 405 else r.content
+    return r.status_code, headers, body
+
+
+def assert_same_everywhere(up, method, path, **kwargs):
+    """`path` starts with /registered-models; each prefix of MODEL_PREFIXES answers the same."""
+    assert path.startswith("/registered-models")
+    root = up.urls["model-registry"]
+    paths = [prefix + path[len("/registered-models"):] for prefix in MODEL_PREFIXES]
+    got = [answers(requests.request(method, root + p, **kwargs), p) for p in paths]
+    for prefix, other in zip(MODEL_PREFIXES[1:], got[1:]):
+        assert other == got[0], (prefix + path, other, got[0])
+    return got[0]
+
+
+def test_models_is_an_alias_of_registered_models(up):
+    name = fresh("alias")
+    root = up.urls["model-registry"]
+    # Writes through the aliases, bare and under /api/v1.
+    r = requests.post(f"{root}/api/v1/models", json={"name": name, "description": "via /models"})
+    assert r.status_code == 201, r.text
+    assert r.headers["Location"] == f"/api/v1/registered-models/{name}"
+    r = requests.post(f"{root}/models/{name}/versions", json={"metadata": {"algorithm": "opaque-test-bytes"}, "job_id": name})
+    assert r.status_code == 201 and r.json()["version"] == 1, r.text
+    again = requests.post(f"{root}/api/v1/models/{name}/versions", json={"metadata": {"algorithm": "opaque-test-bytes"}, "job_id": name})
+    assert again.status_code == 200 and again.json()["version"] == 1, again.text
+    u = requests.put(f"{root}/api/v1/models/{name}/versions/1/artifact", data=b"alias bytes",
+                     headers={"Content-Type": "application/octet-stream"})
+    assert u.status_code == 200 and u.json()["status"] == "READY", u.text
+    assert requests.put(f"{root}/models/{name}/aliases/production", json={"version": 1}).status_code == 200
+    assert requests.put(f"{root}/api/v1/models/{name}/tags/team", json={"value": "risk"}).status_code == 200
+    assert requests.put(f"{root}/models/{name}/versions/1/tags/k", json={"value": "v"}).status_code == 200
+    register(up, name)  # version 2, PENDING
+    assert requests.post(f"{root}/api/v1/models/{name}/versions/2/fail", json={"message": "no"}).json()["status"] == "FAILED"
+
+    # Every read answers exactly like the original path: status, headers and bytes.
+    for path in (f"/registered-models/{name}", f"/registered-models/{name}/versions",
+                 f"/registered-models/{name}/versions/1", f"/registered-models/{name}/versions/latest",
+                 f"/registered-models/{name}/aliases/production", f"/registered-models?name_contains={name}",
+                 f"/registered-models?tag=team:risk&max_results=1000"):
+        status, _, body = assert_same_everywhere(up, "GET", path)
+        assert status == 200, (path, body)
+    status, headers, body = assert_same_everywhere(up, "GET", f"/registered-models/{name}/versions/1/artifact")
+    assert status == 200 and body == b"alias bytes"
+    assert headers["x-artifact-sha256"] == hashlib.sha256(b"alias bytes").hexdigest()
+    model = requests.get(f"{root}/api/v1/models/{name}").json()
+    assert model["tags"] == {"team": "risk"} and model["aliases"] == {"production": 1}
+    # Errors too: 404, 400, 405 and a refused upload (409 before the body is read).
+    for method, path, kwargs in (("GET", "/registered-models/no-such-model", {}),
+                                 ("GET", f"/registered-models/{name}/versions/9", {}),
+                                 ("GET", f"/registered-models/{name}/versions/abc", {}),
+                                 ("GET", "/registered-models?colour=red", {}),
+                                 ("POST", "/registered-models", {"json": {"name": "bad name!"}}),
+                                 ("PATCH", f"/registered-models/{name}", {}),
+                                 ("PUT", f"/registered-models/{name}/versions/1/artifact", {"data": b"again"})):
+        status, headers, body = assert_same_everywhere(up, method, path, **kwargs)
+        assert status >= 400 and headers["content-type"] == "application/problem+json", (method, path, status)
+
+    # Deletion through the alias.
+    assert requests.delete(f"{root}/models/{name}/versions/1/tags/k").status_code == 204
+    assert requests.delete(f"{root}/api/v1/models/{name}/aliases/production").status_code == 204
+    assert requests.delete(f"{root}/api/v1/models/{name}/tags/team").status_code == 204
+    assert requests.delete(f"{root}/models/{name}/versions/2").status_code == 204
+    assert requests.delete(f"{root}/api/v1/models/{name}").status_code == 204
+    assert_problem(requests.get(f"{root}/registered-models/{name}"), 404)
+    # The service lists both spellings among its endpoints.
+    endpoints = requests.get(root + "/").json()["endpoints"]
+    assert "GET /models/{name}/versions/{version}/artifact" in endpoints
+    assert "GET /registered-models/{name}/versions/{version}/artifact" in endpoints
+
+
 def test_metrics_count_registrations_and_bytes(up):
     def value(text, series):
         for line in text.splitlines():

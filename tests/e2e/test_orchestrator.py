@@ -29,8 +29,26 @@ def test_submit_answers_202_with_id_status_and_queue_position(up):
         assert field in got
 
 
+def test_cpu_request_is_optional_and_defaults_to_one(up):
+    # As both deployment documents send it: {"model_name", "dataset_location"}, bare and under /api/v1.
+    body = {"model_name": "e2e-default-cpu", "dataset_location": "file:///nowhere/never.csv", "priority": -1000}
+    for url in (up.urls["training-orchestrator"] + "/api/v1/jobs", up.urls["training-orchestrator"] + "/jobs"):
+        r = requests.post(url, json=body)
+        assert r.status_code == 202, r.text
+        assert r.json()["cpu_request"] == 1
+        got = requests.get(up.urls["training-orchestrator"] + "/jobs/" + r.json()["id"]).json()
+        assert got["cpu_request"] == 1 and got["model_name"] == "e2e-default-cpu"
+    # The same job as one that asks for 1 CPU: an Idempotency-Key replays it.
+    key = str(uuid.uuid4())
+    first = submit(up, body, **{"Idempotency-Key": key})
+    second = submit(up, dict(body, cpu_request=1), **{"Idempotency-Key": key})
+    assert first.status_code == second.status_code == 202 and first.json()["id"] == second.json()["id"]
+
+
 @pytest.mark.parametrize("body,needle", [
     ({"model_name": "m", "dataset_location": "file:///x.csv", "cpu_request": -1}, "cpu_request"),
+    ({"model_name": "m", "dataset_location": "file:///x.csv", "cpu_request": None}, "cpu_request must be a number"),
+    ({"model_name": "m", "dataset_location": "file:///x.csv", "cpu_request": "1"}, "cpu_request must be a number"),
     ({"model_name": "m", "dataset_location": "file:///x.csv", "cpu_request": 1, "colour": "red"}, "unknown field 'colour'"),
     ({"model_name": "m", "cpu_request": 1}, "dataset_location"),
     ({"model_name": 7, "dataset_location": "file:///x.csv", "cpu_request": 1}, "model_name"),

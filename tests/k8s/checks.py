@@ -36,6 +36,12 @@ INGRESS_ROUTES = {
     "/api/v1/registered-models/iris/aliases/champion": "model-registry",
     "/api/v1/model-versions": "model-registry",
     "/api/v1/model-versions/3": "model-registry",
+    # The deployment documents' paths (issue 10): aliases the services serve themselves.
+    "/api/v1/models": "model-registry",
+    "/api/v1/models/iris/versions/1/artifact": "model-registry",
+    "/api/v1/ml": "ml-engine",
+    "/api/v1/ml/predict": "ml-engine",
+    "/api/v1/mlflow": None,
     "/test": "test-service",
     "/test/": "test-service",
     "/test/health": "test-service",

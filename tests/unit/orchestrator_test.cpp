@@ -276,5 +276,26 @@ TEST(JobRequestTest, RejectsBadInputWithClearMessages) {
   EXPECT_NE(error(missing).find("missing required field 'dataset_location'"), std::string::npos);
 }
 
+TEST(JobRequestTest, CpuRequestIsOptionalAndDefaultsToOneCpu) {
+  nlohmann::json body = {{"model_name", "m"}, {"dataset_location", "file://demo/churn.csv"}};
+  auto r = JobRequest::parse(body, 4);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().cpu_request, 1.0);
+  EXPECT_EQ(r.value().to_json()["cpu_request"], 1.0);
+  // The same job as one that asks for 1 CPU (Idempotency-Key compares canonical forms).
+  body["cpu_request"] = 1;
+  EXPECT_EQ(JobRequest::parse(body, 4).value().canonical(), r.value().canonical());
+  // A given value is still checked, null included.
+  for (const nlohmann::json& bad : {nlohmann::json(nullptr), nlohmann::json(0), nlohmann::json("1")}) {
+    body["cpu_request"] = bad;
+    EXPECT_FALSE(JobRequest::parse(body, 4).ok()) << bad.dump();
+  }
+  // The default must fit the capacity like any other value.
+  body.erase("cpu_request");
+  auto small = JobRequest::parse(body, 0.5);
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.error().message.find("(the default) exceeds the capacity"), std::string::npos) << small.error().message;
+}
+
 }  // namespace
 }  // namespace chatdb::orchestrator
