@@ -267,6 +267,16 @@ class Interpreter {
         }
       }
     }
+    // "list the thrillers": the table that holds the value, when only one does.
+    for (long i = 0; i < size(); ++i) {
+      if (at(i).kind != Kind::kValue || at(i).values.empty()) continue;
+      const auto& values = at(i).values;
+      bool one_table = std::all_of(values.begin(), values.end(), [&](const ValueMatch& v) { return v.table == values.front().table; });
+      subject_ = schema_.table(values.front().table);
+      subject_from_value_ = true;
+      doubt(one_table ? 0.8 : 0.6, "no table is named; answering about " + values.front().table);
+      return Status::success();
+    }
     return Error::invalid(no_subject_message());
   }
 
@@ -1692,7 +1702,8 @@ class Interpreter {
 
     // A superlative value: "what is the highest price", "what's the lowest fee of an
     // appointment" -> MAX(price), not the rows that have it.
-    if (superlative_ && order_column_ && attributes.empty() && (subject_at_ < 0 || superlative_value_)) {
+    // ("the best american" stands for rows of the table that holds 'american': not a value.)
+    if (superlative_ && order_column_ && attributes.empty() && ((subject_at_ < 0 && !subject_from_value_) || superlative_value_)) {
       plan_.outputs.push_back({superlative_->descending ? Aggregate::kMax : Aggregate::kMin, order_column_});
       return Status::success();
     }
@@ -1901,6 +1912,7 @@ class Interpreter {
   std::vector<ColumnRef> group_outputs_;
   bool time_grouped_ = false;
   bool superlative_value_ = false;
+  bool subject_from_value_ = false;  // no table named: the table holding a value of the question
   std::string partner_table_;  // the table of the value just before the one being placed
   long first_attribute_at_ = -1;
   double confidence_ = 1.0;

@@ -144,8 +144,15 @@ std::optional<std::pair<LinkedItem, std::size_t>> Linker::longest_match(const st
     std::vector<ValueMatch> found;
     if (!single_keyword && !numeric && !stop_edge && phrase.size() > 1) {
       if (const auto* v = values_.find(phrase)) found = *v;
-      // "Germany" stored as 'DE', "Texas" as 'TX', "the US" as 'United States'.
-      for (const auto& other : found.empty() && len <= 3 ? other_place_names(phrase) : std::vector<std::string>{}) {
+      // "Germany" stored as 'DE', "Texas" as 'TX', "the US" as 'United States'; "professors"
+      // stored as 'Professor'; "graduate-level" as 'Graduate'.
+      std::vector<std::string> others = found.empty() && len <= 3 ? other_place_names(phrase) : std::vector<std::string>{};
+      if (found.empty() && len == 1) {
+        others.push_back(stem(phrase));
+        if (auto dash = phrase.find('-'); dash != std::string::npos && dash > 2) others.push_back(phrase.substr(0, dash));
+      }
+      for (const auto& other : others) {
+        if (other == phrase) continue;
         if (const auto* v = values_.find(other)) {
           found = *v;
           break;
