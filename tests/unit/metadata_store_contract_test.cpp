@@ -33,6 +33,7 @@ Backend sqlite_backend() {
   return {"sqlite",
           [] {
             auto dir = std::filesystem::temp_directory_path() / fresh_name();
+            std::filesystem::remove_all(dir);  // a later run with the same pid reuses the name
             std::filesystem::create_directories(dir);
             return (dir / "meta.db").string();
           },

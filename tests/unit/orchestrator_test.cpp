@@ -24,7 +24,10 @@ std::string fresh_name() {
 
 std::unique_ptr<metadata::MetadataStore> open_backend(const std::string& kind) {
   if (kind == "sqlite") {
+    // The name repeats when a later run gets the same pid: start from an empty directory, or
+    // the jobs of that run would still be there.
     auto dir = std::filesystem::temp_directory_path() / fresh_name();
+    std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return std::make_unique<metadata::SqliteStore>((dir / "m.db").string());
   }
