@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 namespace chatdb::http {
@@ -80,6 +81,7 @@ class ServerTest : public ::testing::Test {
       return Response::json({{"slow", true}});
     });
     port_ = server_->listen("test", "127.0.0.1", 0, router, [this](const Exchange& x) {
+      std::lock_guard lock(route_mutex_);
       last_route_ = x.route;
       ++exchanges_;
     });
@@ -98,7 +100,8 @@ class ServerTest : public ::testing::Test {
   std::uint16_t port_ = 0;
   std::atomic<bool> slow_started_{false};
   std::atomic<int> exchanges_{0};
-  std::string last_route_;
+  std::mutex route_mutex_;
+  std::string last_route_;  // guarded by route_mutex_
   Client client_;
 };
 
@@ -219,6 +222,9 @@ TEST_F(ServerTest, HandlerExceptionBecomes500WithoutLeakingInternals) {
 
 TEST_F(ServerTest, ObserverSeesRoutePattern) {
   ASSERT_TRUE(client_.get(url("/items/42")).ok());
+  // The observer runs once the answer is written, so the client may see it first.
+  for (int i = 0; i < 200 && exchanges_ == 0; ++i) std::this_thread::sleep_for(10ms);
+  std::lock_guard lock(route_mutex_);
   EXPECT_EQ(last_route_, "/items/{id}");
 }
 
