@@ -1,6 +1,7 @@
 #include "nl2sql/catalog.h"
 
 #include "nl2sql/schema_profiler.h"
+#include "nl2sql/word_net.h"
 
 namespace chatdb::nl2sql {
 
@@ -67,6 +68,7 @@ Result<std::shared_ptr<const Knowledge>> Catalog::load(const std::string& name, 
   Result<Schema> schema = SchemaProfiler::profile(*source, *declared);
   auto lexicon = Lexicon::build(*schema, glossary);
   if (!lexicon) return lexicon.error();
+  WordNet::system();  // opened here, with the schema, rather than in the first question's time
   auto k = std::make_shared<Knowledge>();
   k->source = source;
   k->values = ValueIndex::build(*source, *schema);
