@@ -2,6 +2,7 @@
 
 #include "auth/token.h"
 #include "common/json_parse.h"
+#include "common/time.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,7 +15,6 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -34,15 +34,6 @@ bool valid_hash(const std::string& hash) {
   return hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
-}
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 Result<ApiKey> parse_key(const nlohmann::json& j) {
@@ -155,7 +146,7 @@ Result<std::string> KeyFile::create(const std::string& name, std::vector<Scope> 
     return Error::conflict("a key named '" + name + "' exists; revoke it first or choose another name");
   }
   std::string token = new_token();
-  keys->push_back(ApiKey{name, token_hash(token), std::move(scopes), utc_now()});
+  keys->push_back(ApiKey{name, token_hash(token), std::move(scopes), utc_now_iso8601()});
   if (Status s = write(*keys); !s) return s.error();
   return token;
 }

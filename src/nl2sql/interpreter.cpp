@@ -428,12 +428,7 @@ class Interpreter {
     return nullptr;
   }
 
-  bool is_key_column(const Table& t, const Column& c) const {
-    for (const auto& fk : schema_.foreign_keys()) {
-      if ((fk.table == t.name && fk.column == c.name) || (fk.ref_table == t.name && fk.ref_column == c.name)) return true;
-    }
-    return false;
-  }
+  bool is_key_column(const Table& t, const Column& c) const { return schema_.is_key(t.name, c.name); }
 
   // The column a number is compared with: a column named right after the number ("150000
   // people") or before the comparator ("price over 20", "population of more than"), or a

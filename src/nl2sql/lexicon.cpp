@@ -71,12 +71,6 @@ bool weak_head(const std::string& word) {
   return kWeak.count(word) > 0;
 }
 
-bool is_key(const Schema& schema, const Table& table, const Column& column) {
-  return std::any_of(schema.foreign_keys().begin(), schema.foreign_keys().end(), [&](const ForeignKey& fk) {
-    return (fk.table == table.name && fk.column == column.name) || (fk.ref_table == table.name && fk.ref_column == column.name);
-  });
-}
-
 bool names_table(const Schema& schema, const std::string& stemmed_word) {
   return std::any_of(schema.tables().begin(), schema.tables().end(), [&](const Table& t) {
     auto words = split_identifier(t.name);
@@ -218,7 +212,7 @@ Result<Lexicon> Lexicon::build(const Schema& schema, const std::map<std::string,
       // word says nothing names, unless that names a table ("customer_id" is not the customer).
       std::string modifier = join(std::vector<std::string>(cw.begin(), cw.end() - 1), " ");
       if (cw.size() > 1 && weak_head(cw.back()) && !column.primary_key &&
-          !(is_key(schema, table, column) && (cw.size() > 2 || names_table(schema, modifier)))) {
+          !(schema.is_key(table.name, column.name) && (cw.size() > 2 || names_table(schema, modifier)))) {
         add_with_synonyms({cw.begin(), cw.end() - 1}, Term{table.name, column.name, 0.8}, 0.9);
       }
       // "major_dept" is also "major", "rank_title" also "rank": a column's first word names it,

@@ -55,10 +55,10 @@ LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
     it.number = t.number;
     // A verb that names a table ("ordered" -> orders) or a column ("bordering" -> border).
     if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text)) {
-      std::vector<std::string> forms;
-      for (const auto& s : verb_stems(t.text)) forms.push_back(s);
+      const std::vector<std::string> stems = verb_stems(t.text);
+      std::vector<std::string> forms = stems;
       // "enrolled" -> enrollment, "registered" -> registration, "renewed" -> renewal.
-      for (const auto& s : verb_stems(t.text)) {
+      for (const auto& s : stems) {
         for (const char* suffix : {"ment", "ation", "ion", "al"}) forms.push_back(s + suffix);
       }
       // A table the verb names ("enrolled" -> enrollments) before a column ("enroll_yr").

@@ -53,7 +53,7 @@ Result<Answer> Parser::parse(const std::string& question) const {
     if (tokens[0].text != "select" && tokens[0].text != "with" && tokens[0].text != "values" && tokens[0].text != "table") {
       return Error::invalid("only read-only questions are answered; '" + tokens[0].raw + "' statements are refused");
     }
-    return Answer{sql, "Runs the SQL as given, if it is a single read-only SELECT.", 1.0, {}, true};
+    return Answer{sql, "Runs the SQL as given, if it is a single read-only SELECT.", 1.0, {}, true, {}, {}};
   }
   DateReader dates(today_);
   Linker linker(values_, lexicon_, dates, WordNet::system());

@@ -43,7 +43,7 @@ Result<Parsed> QueryEngine::parse(const std::string& question, const std::string
     auto sql = llm_->write_sql(question, k.schema, k.source->dialect());
     if (!sql) return sql.error();
     out.backend = "llm";
-    out.answer = Answer{*sql, "Written by the language model " + llm_->describe() + "; not checked for meaning.", 0.5, {}, false};
+    out.answer = Answer{*sql, "Written by the language model " + llm_->describe() + "; not checked for meaning.", 0.5, {}, false, {}, {}};
     if (Status valid = k.source->validate(*sql); !valid) {
       // The one correction round: the model sees why its SQL was refused.
       auto fixed = llm_->write_sql(question, k.schema, k.source->dialect(), *sql, valid.error().message);

@@ -159,6 +159,12 @@ void Schema::infer_foreign_keys() {
   foreign_keys_.insert(foreign_keys_.end(), inferred.begin(), inferred.end());
 }
 
+bool Schema::is_key(const std::string& table, const std::string& column) const {
+  return std::any_of(foreign_keys_.begin(), foreign_keys_.end(), [&](const ForeignKey& fk) {
+    return (fk.table == table && fk.column == column) || (fk.ref_table == table && fk.ref_column == column);
+  });
+}
+
 std::optional<std::vector<JoinStep>> Schema::join_path(const std::string& from, const std::string& to) const {
   // A path of declared keys is trusted over a shorter one through a key read from names or
   // data ("patients who saw doctor X" goes through appointments, not the undeclared referred_by).

@@ -77,6 +77,9 @@ class Schema {
   /// name, ...; empty when none does.
   std::vector<const Column*> name_columns(const Table& table) const;
 
+  /// Whether table.column is either end of a foreign key (declared or inferred).
+  bool is_key(const std::string& table, const std::string& column) const;
+
   /// The shortest path of foreign keys from one table to another (one of declared keys only,
   /// when it is at most one step longer than a path through inferred ones); empty when the
   /// same table, nullopt when unconnected.

@@ -1,22 +1,11 @@
 #include "test_service/prober.h"
 
+#include "common/time.h"
+
 #include <nlohmann/json.hpp>
 
-#include <ctime>
 
 namespace chatdb::test_service {
-namespace {
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
 
 Prober::Prober(std::vector<Target> targets, std::chrono::milliseconds interval, http::MetricsRegistry& metrics)
     : targets_(std::move(targets)),
@@ -47,7 +36,7 @@ std::vector<ProbeResult> Prober::latest() const {
 ProbeResult Prober::probe(const Target& target) {
   ProbeResult r;
   r.target = target.name;
-  r.checked_at = utc_now();
+  r.checked_at = utc_now_iso8601();
   auto start = std::chrono::steady_clock::now();
   auto health = client_.get(target.base_url + "/health");
   r.healthy = health.ok() && health->status == 200;
