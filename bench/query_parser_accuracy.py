@@ -6,7 +6,7 @@ usage: bench/query_parser_accuracy.py [--chatdb build/chatdb] [--bench DIR] [--s
 
 Sets:
 - the public text-to-SQL benchmark in ../shared/benchmarks/text2sql (geography, restaurants);
-- the frozen unseen sets in bench/unseen (written blind by someone who had not read the parser;
+- the frozen unseen sets in bench/unseen and bench/unseen2 (written blind by someone who had not read the parser;
   `"gold": null` marks a question the database cannot answer, where abstaining is right).
 
 For each set it runs `chatdb parse --database sqlite://DB --batch QUESTIONS --timings T` and
@@ -71,13 +71,27 @@ def lenient_equal(pred, gold) -> bool:
     return search(0, [])
 
 
+# The blind sets, one directory per round, each written before the parser ever ran on it. The
+# held-out sets of each round were chosen before anyone looked; only their totals are read.
+UNSEEN_ROUNDS = ("unseen", "unseen2")
+HELD_OUT = {"unseen/freightline", "unseen/peopleops", "unseen/plantops",
+            "unseen2/hotelstay", "unseen2/matchday", "unseen2/sellerhub"}
+
+
 def question_sets(bench: Path, unseen_dbs: Path):
     sets = []
     for db in ("geography", "restaurants"):
         sets.append((db, bench / f"{db}.jsonl", bench / f"{db}.db"))
-    for jsonl in sorted((ROOT / "bench" / "unseen").glob("*.jsonl")):
-        sets.append((f"unseen/{jsonl.stem}", jsonl, unseen_dbs / f"{jsonl.stem}.db"))
+    for round_ in UNSEEN_ROUNDS:
+        for jsonl in sorted((ROOT / "bench" / round_).glob("*.jsonl")):
+            sets.append((f"{round_}/{jsonl.stem}", jsonl, unseen_dbs / round_ / f"{jsonl.stem}.db"))
     return sets
+
+
+def total_of(name: str) -> list:
+    if "/" not in name:
+        return ["public"]
+    return [name.split("/")[0], "held out" if name in HELD_OUT else "development"]
 
 
 def run_set(args, score, name, questions_path, db_path, latencies):
@@ -165,17 +179,19 @@ def main():
     bench = Path(args.bench)
     score = load_score(bench)
     latencies, rows = [], []
-    totals = {"public": Counter(), "unseen": Counter()}
+    totals = {k: Counter() for k in ("public", *UNSEEN_ROUNDS, "development", "held out")}
     with tempfile.TemporaryDirectory() as dbs:
-        subprocess.run([sys.executable, str(ROOT / "bench" / "unseen" / "build.py"), dbs], check=True,
-                       stdout=subprocess.DEVNULL)
+        for round_ in UNSEEN_ROUNDS:
+            subprocess.run([sys.executable, str(ROOT / "bench" / round_ / "build.py"), str(Path(dbs) / round_)],
+                           check=True, stdout=subprocess.DEVNULL)
         wanted = set(filter(None, args.sets.split(",")))
         for name, questions, db in question_sets(bench, Path(dbs)):
             if wanted and name not in wanted and name.split("/")[-1] not in wanted:
                 continue
             c = run_set(args, score, name, questions, db, latencies)
             rows.append((name, c))
-            totals["unseen" if name.startswith("unseen/") else "public"].update(c)
+            for total in total_of(name):
+                totals[total].update(c)
     rows += [(f"all {k}", c) for k, c in totals.items() if c["n"]]
     text = table(rows, latencies) + "\n" + demo_latency(args)
     print(text)

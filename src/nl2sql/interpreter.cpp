@@ -28,6 +28,7 @@ Result<QueryPlan> Interpreter::interpret() {
   if (auto s = read_dates(); !s.ok()) return s.error();
   read_related_tables();
   if (auto s = build_outputs(); !s.ok()) return s.error();
+  check_absences();
   // Words that named nothing and that no stage read ("per month" is read by grouping). A noun or
   // adjective that names nothing may be what the question is about ("dorms", "international"):
   // no answer is sure without it. A verb that names nothing mostly says how things relate
@@ -110,6 +111,13 @@ void Interpreter::merge_compounds() {
       }
     }
     if (shared.empty()) continue;
+    // "email address": the column named exactly (email), not one the head names in part
+    // (supply_addr); otherwise the head ("population density" is the density).
+    if (!a.terms.empty() && a.terms.front().score >= 1.0 && shared.front().score < 1.0) {
+      b.kind = Kind::kWord;
+      b.used = true;
+      continue;
+    }
     b.terms = shared;
     a.kind = Kind::kWord;
     a.used = true;

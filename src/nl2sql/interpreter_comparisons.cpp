@@ -397,4 +397,22 @@ std::optional<ColumnRef> Interpreter::own_column(const LinkedItem& it) {
   return best[choices_.choose("'" + it.raw + "' may name several columns: which is meant?", options)];
 }
 
+// "instructors not teaching any course": the courses are what must not exist, so they are not
+// joined as well (a join and NOT EXISTS on the same rows answer nothing). A condition on those
+// rows ("no smart meter") would belong inside the NOT EXISTS, which one plan cannot say.
+void Interpreter::check_absences() {
+  for (const auto& absent : plan_.conditions) {
+    if (absent.kind != Condition::Kind::kNotExists) continue;
+    std::erase(plan_.extra_tables, absent.related_table);
+    auto on_absent = [&](const std::optional<ColumnRef>& c) { return c && c->table == absent.related_table; };
+    bool qualified = std::any_of(plan_.conditions.begin(), plan_.conditions.end(), [&](const Condition& c) {
+      return c.kind != Condition::Kind::kNotExists && c.column.table == absent.related_table;
+    });
+    qualified |= std::any_of(plan_.outputs.begin(), plan_.outputs.end(), [&](const Output& o) { return on_absent(o.column); });
+    qualified |= std::any_of(plan_.group_by.begin(), plan_.group_by.end(),
+                             [&](const ColumnRef& c) { return c.table == absent.related_table; });
+    if (qualified) doubt(0.5, "a condition on the " + absent.related_table + " that must not exist is beyond one query");
+  }
+}
+
 }  // namespace chatdb::nl2sql

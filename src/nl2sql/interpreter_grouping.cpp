@@ -16,10 +16,20 @@ namespace chatdb::nl2sql {
 std::optional<DatePart> Interpreter::time_group_at(long i) const {
   if (i < 0 || i >= size()) return std::nullopt;
   std::string w = items_[static_cast<std::size_t>(i)].word;
-  // "year" may name a column ("enroll_yr"); a year column of the subject is grouped by as it is.
+  // "year" may name a column ("enroll_yr"); a year column of the subject is grouped by as it is,
+  // unless the question names a date whose year it means ("members joined each year" is the
+  // year of joined_on, not birth_year).
   if (items_[static_cast<std::size_t>(i)].kind == Kind::kColumn) {
+    bool date_named = false;
+    for (long k = std::max(0L, i - 5); k < i; ++k) {
+      const LinkedItem& it = items_[static_cast<std::size_t>(k)];
+      if (it.kind != Kind::kColumn || it.terms.empty()) continue;
+      const Table* t = schema_.table(it.terms.front().table);
+      const Column* c = t ? t->column(it.terms.front().column) : nullptr;
+      date_named |= c != nullptr && c->temporal();
+    }
     for (const auto& t : items_[static_cast<std::size_t>(i)].terms) {
-      if (t.table == subject_->name) return std::nullopt;
+      if (t.table == subject_->name && (t.score >= 1.0 || !date_named)) return std::nullopt;
     }
   } else if (items_[static_cast<std::size_t>(i)].kind != Kind::kWord) {
     return std::nullopt;
@@ -61,9 +71,13 @@ Status Interpreter::read_grouping() {
   for (long i = 0; i < size(); ++i) {
     LinkedItem& it = at(i);
     if (it.used || (it.kind != Kind::kTable && it.kind != Kind::kColumn)) continue;
-    std::string w1 = word(i - 1);
-    bool grouped = groups_at(i - 1);
+    // "by type of issue", "per kind of cover": the sort words say only that a kind follows.
+    long g = i - 1;
+    if (word(g) == "of" && (word(g - 1) == "type" || word(g - 1) == "kind" || word(g - 1) == "sort")) g -= 2;
+    std::string w1 = word(g);
+    bool grouped = groups_at(g);
     if (!grouped) continue;
+    for (long k = g + 1; k < i; ++k) at(k).used = true;
     if (w1 == "per" && names_a_rate(it.word)) {
       it.used = at(i - 1).used = true;
       continue;

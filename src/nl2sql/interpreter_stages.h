@@ -134,6 +134,7 @@ class Interpreter {
   std::vector<ColumnRef> companion_place_columns() const;
   bool singular_question() const;
   Status check_not_echo() const;
+  void check_absences();
   std::string suggest_columns(const std::string& table) const;
   bool count_names_attribute(const ColumnRef& c) const;
   bool order_needs_aggregate() const;

@@ -391,6 +391,8 @@ std::optional<ColumnRef> Interpreter::date_column(long i) {
     }
     if (dates.empty()) return std::nullopt;
     if (dates.size() == 1) return ColumnRef{t.name, dates.front()->name};
+    // The date most rows have first: rides are dated by their start, accounts by their opening.
+    std::stable_sort(dates.begin(), dates.end(), [](const Column* a, const Column* b) { return a->filled > b->filled + 0.05; });
     doubt(0.9, t.name + " has several date columns; using " + dates.front()->name);
     std::vector<std::string> options;
     for (const Column* c : dates) options.push_back(t.name + "." + c->name);

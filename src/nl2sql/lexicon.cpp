@@ -289,6 +289,12 @@ Result<std::map<std::string, std::string>> Lexicon::read_glossary(const std::str
 
 std::vector<Term> Lexicon::lookup(const std::string& stemmed_phrase) const {
   auto it = terms_.find(stemmed_phrase);
+  if (it == terms_.end() && stemmed_phrase.find('-') != std::string::npos) {
+    // "add-ons" names `addon`, "e-mail" names `email`: the hyphen joins one word.
+    std::string joined = stemmed_phrase;
+    std::erase(joined, '-');
+    it = terms_.find(joined);
+  }
   return it == terms_.end() ? std::vector<Term>{} : it->second;
 }
 

@@ -30,7 +30,8 @@ class Lexicon {
   /// Reads a glossary file: a JSON object {"phrase": "table" | "table.column", ...}.
   static Result<std::map<std::string, std::string>> read_glossary(const std::string& path);
 
-  /// Terms named by a phrase of stemmed words ("unit price"); best score first; empty if none.
+  /// Terms named by a phrase of stemmed words ("unit price"), or by it without its hyphens
+  /// ("add-on" names `addon`); best score first; empty if none.
   std::vector<Term> lookup(const std::string& stemmed_phrase) const;
 
   /// The stems of the whole phrase, word by word: "Order Items" -> "order item".

@@ -5,6 +5,7 @@
 #include "nl2sql/vocabulary.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace chatdb::nl2sql {
@@ -55,11 +56,16 @@ LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
     it.number = t.number;
     // A verb that names a table ("ordered" -> orders) or a column ("bordering" -> border).
     if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text)) {
-      const std::vector<std::string> stems = verb_stems(t.text);
+      std::vector<std::string> stems = verb_stems(t.text);
+      for (auto& base : words_.irregular_verb_bases(t.text)) stems.push_back(std::move(base));  // "ridden" -> ride
       std::vector<std::string> forms = stems;
       // "enrolled" -> enrollment, "registered" -> registration, "renewed" -> renewal.
       for (const auto& s : stems) {
         for (const char* suffix : {"ment", "ation", "ion", "al"}) forms.push_back(s + suffix);
+      }
+      // "redeemed" -> redemption, "sold" -> sale: the event nouns general English derives.
+      for (const auto& noun : words_.event_nouns(t.text)) {
+        if (noun.find(' ') == std::string::npos) forms.push_back(stem(noun));
       }
       // A table the verb names ("enrolled" -> enrollments) before a column ("enroll_yr").
       std::stable_partition(forms.begin(), forms.end(), [&](const std::string& s) {
@@ -89,7 +95,10 @@ LinkedQuestion Linker::link(const std::vector<Token>& tokens) const {
         break;
       }
     }
-    if (it.kind == LinkedItem::Kind::kWord && !is_stop(t.text) && !is_keyword(t.text) && !superlative_of(t.text) &&
+    // "type of issue", "some kind of cover": a word that only says what follows is a sort.
+    bool sort_word = (t.text == "type" || t.text == "kind" || t.text == "sort") && i + 1 < tokens.size() &&
+                     tokens[i + 1].text == "of";
+    if (it.kind == LinkedItem::Kind::kWord && !sort_word && !is_stop(t.text) && !is_keyword(t.text) && !superlative_of(t.text) &&
         Lexicon::dimension_of(t.text).empty() && t.text.size() > 1 &&
         !(i > 0 && tokens[i - 1].kind == Token::Kind::kNumber && is_unit(t.text))) {
       (reads_as_verb(tokens, i) ? a.verbs : a.unknown).push_back(t.text);
@@ -119,6 +128,29 @@ bool Linker::reads_as_verb(const std::vector<Token>& tokens, std::size_t i) cons
   return false;
 }
 
+// The initials of content words ("direct debit" -> "dd"), or "" when a word is not one.
+std::string Linker::acronym(const std::vector<std::string>& words) {
+  std::string initials;
+  for (const auto& w : words) {
+    bool letters = std::all_of(w.begin(), w.end(), [](unsigned char c) { return std::isalpha(c) != 0; });
+    if (w.size() < 3 || !letters || is_stop(w) || is_keyword(w)) return "";
+    initials += w.front();
+  }
+  return initials;
+}
+
+// "direct debit" names `dd_flg`, "priority services register" `psr_flg`: the initials of
+// content words, when a column has them as a word of its name.
+std::vector<Term> Linker::acronym_terms(const std::vector<std::string>& words) const {
+  std::string initials = acronym(words);
+  if (initials.empty() || initials == "id" || initials == "no" || initials == "nr") return {};
+  std::vector<Term> out;
+  for (const auto& t : lexicon_.lookup(initials)) {
+    if (!t.is_table()) out.push_back(t);
+  }
+  return out;
+}
+
 std::optional<std::pair<LinkedItem, std::size_t>> Linker::longest_match(const std::vector<Token>& tokens, std::size_t at) const {
   std::size_t max_len = std::min<std::size_t>(values_.max_words(), tokens.size() - at);
   for (std::size_t len = max_len; len >= 1; --len) {
@@ -141,12 +173,20 @@ std::optional<std::pair<LinkedItem, std::size_t>> Linker::longest_match(const st
 
     std::vector<Term> terms;
     if (!single_keyword && !numeric) terms = lexicon_.lookup(Lexicon::stem_phrase(words));
+    if (terms.empty() && len >= 2 && len <= 4) terms = acronym_terms(words);
     std::vector<ValueMatch> found;
     if (!single_keyword && !numeric && !stop_edge && phrase.size() > 1) {
       if (const auto* v = values_.find(phrase)) found = *v;
       // "Germany" stored as 'DE', "Texas" as 'TX', "the US" as 'United States'; "professors"
       // stored as 'Professor'; "graduate-level" as 'Graduate'.
       std::vector<std::string> others = found.empty() && len <= 3 ? other_place_names(phrase) : std::vector<std::string>{};
+      // "customer success managers" stored as 'CSM'; two words are too easily initials of a
+      // code by chance ("hotel rooms", 'HR').
+      if (found.empty() && terms.empty() && len >= 3 && len <= 4) {
+        if (auto initials = acronym(words); !initials.empty()) {
+          if (const auto* v = values_.find(initials)) found = *v;
+        }
+      }
       if (found.empty() && len == 1) {
         others.push_back(stem(phrase));
         if (auto dash = phrase.find('-'); dash != std::string::npos && dash > 2) others.push_back(phrase.substr(0, dash));

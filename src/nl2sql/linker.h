@@ -30,6 +30,8 @@ class Linker {
  private:
   std::optional<std::pair<LinkedItem, std::size_t>> longest_match(const std::vector<Token>& tokens, std::size_t at) const;
   bool reads_as_verb(const std::vector<Token>& tokens, std::size_t i) const;
+  std::vector<Term> acronym_terms(const std::vector<std::string>& words) const;
+  static std::string acronym(const std::vector<std::string>& words);
 
   const ValueIndex& values_;
   const Lexicon& lexicon_;

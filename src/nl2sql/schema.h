@@ -30,6 +30,8 @@ struct Column {
   bool stored_as_text = false;
   /// Only 0 and 1 (or a boolean type): a yes/no property of the row.
   bool flag = false;
+  /// The share of (sampled) rows that have a value; known for dates, 1 otherwise.
+  double filled = 1;
 
   bool numeric() const { return kind == ColumnKind::kInteger || kind == ColumnKind::kReal; }
   bool temporal() const { return kind == ColumnKind::kDate || kind == ColumnKind::kTimestamp; }

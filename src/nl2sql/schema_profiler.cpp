@@ -99,6 +99,17 @@ void learn_text_kind(Column& c, const std::vector<nlohmann::json>& values) {
   }
 }
 
+// The share of the first rows that have a value: an end date is often missing, a start date not.
+void learn_filled(DataSource& source, const Table& t, Column& c) {
+  std::string col = quote_identifier(c.name);
+  auto rows = source.execute("SELECT COUNT(" + col + "), COUNT(*) FROM (SELECT " + col + " FROM " +
+                                 quote_identifier(t.name) + " LIMIT 1000) AS sample",
+                             kSampleLimits);
+  if (!rows || rows->rows.empty() || !rows->rows[0][0].is_number() || !rows->rows[0][1].is_number()) return;
+  double all = rows->rows[0][1].get<double>();
+  if (all > 0) c.filled = rows->rows[0][0].get<double>() / all;
+}
+
 void learn_flag(Column& c, const std::vector<nlohmann::json>& values) {
   if (values.size() != 2) return;
   std::set<long long> seen;
@@ -221,6 +232,7 @@ Schema SchemaProfiler::profile(DataSource& source, const Schema& schema) {
       } else if (c.kind == ColumnKind::kInteger) {
         if (auto v = distinct_values(source, t, c, ExecOptions{3, std::chrono::milliseconds(2000)}, false)) learn_flag(c, *v);
       }
+      if (c.temporal()) learn_filled(source, t, c);
     }
   }
   std::vector<ForeignKey> keys = schema.foreign_keys();

@@ -56,6 +56,14 @@ std::string find_refusal(const nlohmann::json& node) {
 
 }  // namespace
 
+bool SqlValidator::parses(const std::string& text) {
+  if (text.find('\0') != std::string::npos) return false;
+  PgQueryParseResult parsed = pg_query_parse(text.c_str());
+  bool ok = parsed.error == nullptr;
+  pg_query_free_parse_result(parsed);
+  return ok;
+}
+
 Status SqlValidator::check_postgres_select(const std::string& sql) {
   if (sql.find('\0') != std::string::npos) return Error::invalid("the SQL contains a NUL byte");
   PgQueryParseResult parsed = pg_query_parse(sql.c_str());

@@ -15,6 +15,9 @@ class SqlValidator {
  public:
   /// Success, or `invalid_argument` naming what was refused.
   static Status check_postgres_select(const std::string& sql);
+
+  /// Whether PostgreSQL's grammar reads `text` as SQL (of any kind).
+  static bool parses(const std::string& text);
 };
 
 }  // namespace chatdb::nl2sql

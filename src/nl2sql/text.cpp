@@ -36,7 +36,9 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& abbreviation
       {"mfr", {"manufacturer"}}, {"supp", {"supplier"}}, {"sched", {"schedule"}}, {"maint", {"maintenance"}},
       {"prio", {"priority"}}, {"usr", {"user"}}, {"msg", {"message"}}, {"feat", {"feature"}}, {"pts", {"points"}}, {"mo", {"month"}}, {"intl", {"international"}}, {"bday", {"birthday"}},
       {"hrs", {"hours"}}, {"mins", {"minutes"}}, {"secs", {"seconds"}}, {"pct", {"percent"}}, {"perc", {"percent"}},
-      {"stat", {"status"}}, {"sts", {"status"}}, {"ref", {"reference"}}, {"dob", {"birth", "date"}}};
+      {"stat", {"status"}}, {"sts", {"status"}}, {"ref", {"reference"}}, {"dob", {"birth", "date"}},
+      {"chg", {"charge"}}, {"prop", {"property"}}, {"flg", {"flag"}}, {"pmt", {"payment"}}, {"mbr", {"member"}},
+      {"chk", {"check"}}, {"grp", {"group"}}, {"stn", {"station"}}, {"cnty", {"county"}}, {"resv", {"reservation"}}};
   return k;
 }
 
@@ -44,7 +46,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& abbreviation
 bool unit_suffix(std::string_view w) {
   static const std::set<std::string, std::less<>> k = {"kg", "kgs", "lb", "lbs", "km", "usd", "eur", "gbp", "pct",
                                                        "hrs", "mins", "secs", "sec", "ms", "cm", "mm", "kwh", "perc", "mg", "ml",
-                                                       "kb", "mb", "gb"};
+                                                       "kb", "mb", "gb", "cad", "aud", "chf", "jpy", "p", "pence", "cents"};
   return k.count(w) > 0;
 }
 
