@@ -178,7 +178,7 @@ class KafkaSubscription final : public Subscription {
     }
   }
 
-  void handle(const RdKafka::Message& raw) {
+  void handle(RdKafka::Message& raw) {  // not const: headers() parses them
     Message message{raw.topic_name(), raw.key() ? *raw.key() : std::string(),
                     raw.payload() ? std::string(static_cast<const char*>(raw.payload()), raw.len()) : std::string(),
                     raw.partition(), raw.offset(), {}};
