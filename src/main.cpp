@@ -25,6 +25,7 @@
 #include "query_parser/query_parser.h"
 #include "runtime/service_host.h"
 #include "test_service/test_service.h"
+#include "tracing/tracing_setup.h"
 
 #include <CLI/CLI.hpp>
 
@@ -334,6 +335,7 @@ std::shared_ptr<auth::Authenticator> make_authenticator(Config& config, bool emb
 }
 
 int serve(Config config, const std::vector<std::string>& names, bool embedded) {
+  tracing::TracingSetup tracing(tracing::TracingConfig::from_environment());  // OTEL_* variables
   auto authenticator = make_authenticator(config, embedded);
   Backends backends = make_backends(config);
   bool needs_metadata = std::any_of(names.begin(), names.end(), [](const std::string& n) {

@@ -178,11 +178,16 @@ class KafkaSubscription final : public Subscription {
     }
   }
 
-  void handle(const RdKafka::Message& raw) {
+  void handle(RdKafka::Message& raw) {  // not const: headers() parses them
     Message message{raw.topic_name(), raw.key() ? *raw.key() : std::string(),
                     raw.payload() ? std::string(static_cast<const char*>(raw.payload()), raw.len()) : std::string(),
-                    raw.partition(), raw.offset()};
-    Status status = call_handler(handler_, message);
+                    raw.partition(), raw.offset(), {}};
+    if (RdKafka::Headers* headers = raw.headers()) {
+      for (const auto& h : headers->get_all()) {
+        if (h.value() && h.value_size() <= 1024) message.headers.emplace_back(h.key(), std::string(static_cast<const char*>(h.value()), h.value_size()));
+      }
+    }
+    Status status = call_handler(handler_, message, group_, "kafka");
     if (status.ok()) {
       store_offset(message.topic, message.partition, message.offset + 1);
       return;
@@ -265,23 +270,32 @@ KafkaBus::~KafkaBus() {
 }
 
 Status KafkaBus::publish(const std::string& topic, const std::string& key, const std::string& payload) {
+  Publication publication = start_publication(topic, "kafka");
+  auto failed = [&](Error e) {
+    publication.span.fail(to_string(e.code), e.message);
+    return e;
+  };
   auto delivery = std::make_shared<Delivery>();
   auto* opaque = new std::shared_ptr<Delivery>(delivery);
+  RdKafka::Headers* headers = RdKafka::Headers::create();
+  for (const auto& [k, v] : publication.headers) headers->add(k, v);
   RdKafka::ErrorCode code = impl_->producer->produce(
       topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(payload.data()),
-      payload.size(), key.data(), key.size(), 0, opaque);
+      payload.size(), key.data(), key.size(), 0, headers, opaque);
   if (code != RdKafka::ERR_NO_ERROR) {
+    // On failure the headers are still ours; on success librdkafka owns them.
+    delete headers;
     delete opaque;
-    return publish_error(code, topic, impl_->options);
+    return failed(publish_error(code, topic, impl_->options));
   }
   // librdkafka reports every message within message.timeout.ms; the margin only guards
   // against a report that never comes.
   std::unique_lock lock(delivery->mutex);
   if (!delivery->reported.wait_for(lock, impl_->options.delivery_timeout + std::chrono::seconds(5),
                                    [&] { return delivery->done; })) {
-    return Error::timeout("kafka: no delivery report for a message to " + topic);
+    return failed(Error::timeout("kafka: no delivery report for a message to " + topic));
   }
-  if (delivery->error != RdKafka::ERR_NO_ERROR) return publish_error(delivery->error, topic, impl_->options);
+  if (delivery->error != RdKafka::ERR_NO_ERROR) return failed(publish_error(delivery->error, topic, impl_->options));
   return Status::success();
 }
 

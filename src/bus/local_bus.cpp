@@ -35,6 +35,7 @@ std::uint32_t key_hash(const std::string& key) {
 struct Record {
   std::string key;
   std::string payload;
+  Headers headers;
 };
 
 struct PartitionLog {
@@ -176,11 +177,11 @@ class LocalBus::State::Consumer final : public Subscription {
       Cursor& cursor = member_.group->cursors[p];
       const PartitionLog& log = (*logs_)[p];
       const Record& record = log.records[static_cast<std::size_t>(cursor.committed - log.start)];
-      Message message{topic_, record.key, record.payload, *partition, cursor.committed};
+      Message message{topic_, record.key, record.payload, *partition, cursor.committed, record.headers};
       cursor.in_flight = true;
       lock.unlock();
 
-      Status status = call_handler(handler_, message);
+      Status status = call_handler(handler_, message, group_, "chatdb");
       if (!status.ok()) {
         Logger::warn("bus: handler failed; the message will be delivered again",
                      {{"topic", topic_}, {"group", group_}, {"partition", message.partition},
@@ -224,11 +225,12 @@ LocalBus::~LocalBus() = default;
 
 Status LocalBus::publish(const std::string& topic, const std::string& key, const std::string& payload) {
   if (topic.empty()) return Error::invalid("bus: publish needs a topic name");
+  Publication publication = start_publication(topic, "chatdb");
   {
     std::lock_guard lock(state_->mutex);
     auto& logs = state_->topic(topic);
     PartitionLog& log = logs[key_hash(key) % logs.size()];
-    log.records.push_back({key, payload});
+    log.records.push_back({key, payload, std::move(publication.headers)});
     if (log.records.size() > state_->options.retained_per_partition) {
       log.records.pop_front();
       ++log.start;

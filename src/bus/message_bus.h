@@ -1,13 +1,18 @@
 #pragma once
 
 #include "common/error.h"
+#include "tracing/span.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace chatdb::bus {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 /// One message as a consumer sees it.
 struct Message {
@@ -16,6 +21,7 @@ struct Message {
   std::string payload;  // JSON text by convention
   std::int32_t partition = 0;
   std::int64_t offset = -1;
+  Headers headers;      // Kafka record headers: the trace context (traceparent, tracestate)
 };
 
 /// What a handler says of a message: Status::success() when its effect is durable (the offset
@@ -24,7 +30,18 @@ using Handler = std::function<Status(const Message&)>;
 
 /// Runs a handler for a bus's delivery thread: a handler that throws is a bug, but it must not
 /// take the process down, so the exception becomes an internal error (and a redelivery).
-Status call_handler(const Handler& handler, const Message& message);
+/// The handler runs in a consumer span of service `group` that continues the trace of the
+/// message's headers (`system`: messaging.system, "kafka" or "chatdb").
+Status call_handler(const Handler& handler, const Message& message, const std::string& group, const char* system);
+
+/// What a publish sends with its message: the producer span (a child of this thread's current
+/// span; the implementation ends it once the message is acknowledged or failed) and the
+/// headers that carry its context to the consumers.
+struct Publication {
+  tracing::Span span;
+  Headers headers;
+};
+Publication start_publication(const std::string& topic, const char* system);
 
 /// A running consumer; destroying it stops consuming (after the handler in progress returns).
 class Subscription {
@@ -34,7 +51,8 @@ class Subscription {
 
 /// Publish/subscribe over named topics, at least once.
 ///
-/// - publish: durable when it returns success (Kafka: acks=all, idempotent producer); per key,
+/// - publish: durable when it returns success; it carries this thread's trace context in the
+///   message's headers (Kafka: acks=all, idempotent producer); per key,
 ///   messages are delivered in publish order. A bus that is down gives `unavailable` (retryable).
 /// - subscribe: joins consumer group `group` on `topic`; each message goes to one member of the
 ///   group. The handler runs on a thread of the bus, one message at a time per subscription;

@@ -1,6 +1,7 @@
 #include "http/client.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +13,7 @@
 #include <optional>
 
 #include "http/circuit_breaker.h"
+#include "tracing/span.h"
 
 namespace chatdb::http {
 namespace {
@@ -179,7 +181,23 @@ struct Client::Impl {
     }
     return Error::unavailable("request to " + key + " failed twice");
   }
+  // The breaker around send().
+  Result<ClientResponse> call(std::string_view method, const Url& url, const std::string& key, std::string body,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              std::optional<std::chrono::milliseconds> timeout);
 };
+
+Result<ClientResponse> Client::Impl::call(std::string_view method, const Url& url, const std::string& key, std::string body,
+                                          const std::vector<std::pair<std::string, std::string>>& headers,
+                                          std::optional<std::chrono::milliseconds> timeout) {
+  if (auto wait = breaker.refuse(key)) {
+    return Error::unavailable(key + " failed repeatedly; not calling it for another " + std::to_string(wait->count()) +
+                              " ms (circuit open)");
+  }
+  auto result = send(method, url, key, std::move(body), headers, timeout.value_or(options.request_timeout));
+  breaker.record(key, result.ok() && result->status < 500);
+  return result;
+}
 
 Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Client::~Client() = default;
@@ -190,13 +208,23 @@ Result<ClientResponse> Client::request(std::string_view method, std::string_view
   auto url = parse_url(url_text);
   if (!url.ok()) return url.error();
   std::string key = url->host + ":" + url->port;
-  if (auto wait = impl_->breaker.refuse(key)) {
-    return Error::unavailable(key + " failed repeatedly; not calling it for another " + std::to_string(wait->count()) +
-                              " ms (circuit open)");
+  if (!impl_->options.trace) return impl_->call(method, *url, key, std::move(body), headers, timeout);
+  tracing::Span span(std::string(method), tracing::SpanKind::kClient);
+  span.set("http.request.method", method).set("server.address", url->host).set("server.port", std::atoi(url->port.c_str()));
+  span.set("url.path", std::string_view(url->target).substr(0, url->target.find('?')));
+  bool own = std::any_of(headers.begin(), headers.end(), [](const auto& h) { return beast::iequals(h.first, "traceparent"); });
+  auto with_context = headers;
+  if (!own && span.context().valid()) {
+    with_context.emplace_back("traceparent", span.context().traceparent());
+    if (!span.context().tracestate.empty()) with_context.emplace_back("tracestate", span.context().tracestate);
   }
-  auto result =
-      impl_->send(method, *url, key, std::move(body), headers, timeout.value_or(impl_->options.request_timeout));
-  impl_->breaker.record(key, result.ok() && result->status < 500);
+  auto result = impl_->call(method, *url, key, std::move(body), with_context, timeout);
+  if (!result.ok()) {
+    span.fail(to_string(result.error().code), result.error().message);
+  } else {
+    span.set("http.response.status_code", result->status);
+    if (result->status >= 400) span.fail(std::to_string(result->status), "HTTP " + std::to_string(result->status));
+  }
   return result;
 }
 

@@ -24,6 +24,9 @@ struct ClientOptions {
   /// Sent as `Authorization: Bearer TOKEN` on every request unless empty or the call sets its
   /// own Authorization. Only for ChatDB's own services, never for third parties (the LLM).
   std::string bearer_token = {};
+  /// Each call is a client span and carries this thread's trace context (traceparent,
+  /// tracestate) unless the call sets its own traceparent.
+  bool trace = true;
 };
 
 struct ClientResponse {

@@ -68,7 +68,8 @@ void Histogram::observe(double v) {
 struct MetricsRegistry::Entry {
   std::variant<std::unique_ptr<Family<Counter>>, std::unique_ptr<Family<Gauge>>, std::unique_ptr<Family<Histogram>>> family;
   std::string name, help;
-  std::function<double()> callback;  // for callback gauges
+  std::function<double()> callback;  // for callback gauges and counters
+  bool callback_counter = false;
 };
 
 Family<Counter>& MetricsRegistry::counter(const std::string& name, const std::string& help, std::vector<std::string> labels) {
@@ -108,6 +109,11 @@ void MetricsRegistry::gauge_callback(const std::string& name, const std::string&
   entries_.push_back(e);
 }
 
+void MetricsRegistry::counter_callback(const std::string& name, const std::string& help, std::function<double()> read) {
+  gauge_callback(name, help, std::move(read));
+  entries_.back()->callback_counter = true;
+}
+
 std::vector<double> MetricsRegistry::default_latency_buckets() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 }
@@ -116,7 +122,7 @@ std::string MetricsRegistry::render() const {
   std::ostringstream out;
   for (const auto& e : entries_) {
     if (e->callback) {
-      out << "# HELP " << e->name << ' ' << e->help << "\n# TYPE " << e->name << " gauge\n"
+      out << "# HELP " << e->name << ' ' << e->help << "\n# TYPE " << e->name << (e->callback_counter ? " counter\n" : " gauge\n")
           << e->name << ' ' << format_value(e->callback()) << '\n';
       continue;
     }

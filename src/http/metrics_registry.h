@@ -94,6 +94,8 @@ class MetricsRegistry {
                                std::vector<double> bounds);
   /// A gauge whose value is read when rendered (memory, queue depth, ...).
   void gauge_callback(const std::string& name, const std::string& help, std::function<double()> read);
+  /// A counter whose value is read when rendered (a count kept elsewhere).
+  void counter_callback(const std::string& name, const std::string& help, std::function<double()> read);
 
   std::string render() const;
 

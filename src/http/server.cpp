@@ -4,6 +4,7 @@
 #include "common/logger.h"
 #include "http/handler_pool.h"
 #include "http/problem.h"
+#include "tracing/span.h"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -36,6 +37,16 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;  // unread body we swallow before closing
 constexpr std::size_t kTrimAfterBytes = 4 * 1024 * 1024;  // bodies this large return memory after
 const std::string kUnmatched = "unmatched";
+
+std::string_view view(beast::string_view s) { return {s.data(), s.size()}; }
+
+// The `type` of a problem+json body, for the span of a failed exchange.
+std::string problem_type(const Response& r) {
+  if (r.content_type != "application/problem+json") return std::to_string(r.status);
+  auto body = nlohmann::json::parse(r.body, nullptr, false);
+  return body.is_object() && body.contains("type") && body["type"].is_string() ? body["type"].get<std::string>()
+                                                                                : std::to_string(r.status);
+}
 
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -103,10 +114,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec == beast::error::timeout) {
       // An idle keep-alive connection just closes; a request cut off half-way is an exchange.
       if (buffer_.size() == 0 && !parser_->got_some()) return close();
-      begin_exchange();
+      begin_exchange(nullptr);
       return abandon(408);
     }
-    begin_exchange();
+    std::optional<tracing::SpanContext> caller;
+    if (!ec) caller = tracing::extract(view(parser_->get()["traceparent"]), view(parser_->get()["tracestate"]));
+    begin_exchange(caller ? &*caller : nullptr);
     if (ec == bhttp::error::header_limit) {
       return respond(problem(431, "request headers exceed " + std::to_string(shared_.options.header_limit) + " bytes"), true);
     }
@@ -141,7 +154,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     parser_->body_limit(limit_);
     if (match_.route && match_.route->options.before_body) {
-      ctx_.handlers->submit([self = shared_from_this(), route = match_.route, request = make_request()]() {
+      ctx_.handlers->submit([self = shared_from_this(), route = match_.route, request = make_request(), trace = span_->context()]() {
+        tracing::Scope scope(trace, self->ctx_.service);
         std::optional<Response> refusal;
         try {
           refusal = route->options.before_body(request);
@@ -199,9 +213,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     Request request = make_request();
     request.body = std::move(req.body());
-    if (match_.route->options.inline_handler) return respond(call_handler(*match_.route, request), close);
+    if (match_.route->options.inline_handler) {
+      tracing::Scope scope(span_->context(), ctx_.service);
+      return respond(call_handler(*match_.route, request), close);
+    }
     // The connection waits for the worker's answer, then continues on its own I/O thread.
-    ctx_.handlers->submit([self = shared_from_this(), route = match_.route, request = std::move(request), close]() mutable {
+    ctx_.handlers->submit([self = shared_from_this(), route = match_.route, request = std::move(request), close,
+                           trace = span_->context()]() mutable {
+      tracing::Scope scope(trace, self->ctx_.service);
       auto response = std::make_shared<Response>(self->call_handler(*route, request));
       if (request.body.size() >= kTrimAfterBytes) {
         // A large body and what the handler built from it were freed in many chunks that
@@ -241,10 +260,12 @@ class Session : public std::enable_shared_from_this<Session> {
     return problem(Error::internal("internal error; quote request id " + request.request_id + " when reporting it"));
   }
 
-  void begin_exchange() {
+  // `caller`: the context the request came with, which its server span continues.
+  void begin_exchange(const tracing::SpanContext* caller) {
     shared_.in_flight.fetch_add(1);
     counted_ = true;
     start_ = Clock::now();
+    span_.emplace(method_, tracing::SpanKind::kServer, caller, ctx_.service);
   }
 
   void end_exchange(int status, std::size_t bytes) {
@@ -252,9 +273,22 @@ class Session : public std::enable_shared_from_this<Session> {
     counted_ = false;
     double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     const std::string& route = match_.route ? match_.route->pattern : kUnmatched;
-    if (ctx_.observer) {
-      ctx_.observer(Exchange{ctx_.service, route, method_, target_, request_id_, remote_, status, seconds, bytes});
+    if (span_->recording()) {
+      span_->set_name(method_.empty() ? "HTTP" : method_ + " " + route);
+      span_->set("http.request.method", method_).set("url.path", path_).set("http.response.status_code", status);
+      if (match_.route) span_->set("http.route", route);
+      if (!request_id_.empty()) span_->set("chatdb.request_id", request_id_);
+      // A 4xx is the client's error: recorded, but the server span did not fail (OpenTelemetry's rule).
+      std::string type = problem_type_.empty() ? std::to_string(status) : problem_type_;
+      if (status >= 500) span_->fail(type, "HTTP " + std::to_string(status));
+      else if (status >= 400) span_->set("error.type", type);
     }
+    if (ctx_.observer) {
+      ctx_.observer(Exchange{ctx_.service, route, method_, target_, request_id_, remote_, status, seconds, bytes,
+                             span_->context().trace_id, span_->context().span_id});
+    }
+    span_.reset();
+    problem_type_.clear();
     shared_.in_flight.fetch_sub(1);
     method_.clear();
     target_.clear();
@@ -270,6 +304,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void respond(Response r, bool close) {
     if (shared_.draining.load()) close = true;
+    if (r.status >= 400 && span_ && span_->recording()) problem_type_ = problem_type(r);
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(r.status));
@@ -322,6 +357,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string method_, target_, path_, request_id_;
   std::map<std::string, std::string> query_;
   RouteMatch match_;
+  std::optional<tracing::Span> span_;  // of the exchange in progress
+  std::string problem_type_;
   Clock::time_point start_;
   std::size_t limit_ = 0;
   bool counted_ = false;

@@ -34,6 +34,8 @@ struct Exchange {
   int status;
   double seconds;
   std::size_t response_bytes;
+  const std::string& trace_id;  // of the exchange's server span (W3C; also when not exported)
+  const std::string& span_id;
 };
 using ExchangeObserver = std::function<void(const Exchange&)>;
 

@@ -1,5 +1,7 @@
 #include "metadata/postgres_store.h"
 
+#include "tracing/span.h"
+
 #include <libpq-fe.h>
 
 #include <cstdio>
@@ -198,7 +200,16 @@ PostgresStore::PostgresStore(std::string url, std::size_t max_idle, std::chrono:
 
 PostgresStore::~PostgresStore() = default;
 
+// A span of the transaction only inside a trace: background polls (relay, scheduler) make none.
 Status PostgresStore::transact(const std::function<Status(Transaction&)>& work) {
+  tracing::Span span("metadata transaction", tracing::SpanKind::kClient, tracing::Span::Parent::kCurrentOnly);
+  span.set("db.system", "postgresql");
+  Status status = transact_untraced(work);
+  if (!status.ok()) span.fail(to_string(status.error().code), status.error().message);
+  return status;
+}
+
+Status PostgresStore::transact_untraced(const std::function<Status(Transaction&)>& work) {
   for (int attempt = 0;; ++attempt) {
     auto taken = impl_->take();
     if (!taken.ok()) return taken.error();

@@ -24,6 +24,7 @@ class PostgresStore : public MetadataStore {
   Dialect dialect() const override { return Dialect::kPostgres; }
 
  private:
+  Status transact_untraced(const std::function<Status(Transaction&)>& work);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -90,6 +90,10 @@ const std::vector<Migration>& migrations() {
              tag_key TEXT NOT NULL,
              tag_value TEXT NOT NULL,
              PRIMARY KEY (model_name, version, tag_key)))"}},
+      {2,
+       "trace context of jobs and outbox events (W3C traceparent, tracestate)",
+       {"ALTER TABLE training_jobs ADD COLUMN traceparent TEXT", "ALTER TABLE training_jobs ADD COLUMN tracestate TEXT",
+        "ALTER TABLE outbox ADD COLUMN traceparent TEXT", "ALTER TABLE outbox ADD COLUMN tracestate TEXT"}},
   };
   return kMigrations;
 }

@@ -1,5 +1,7 @@
 #include "metadata/sqlite_store.h"
 
+#include "tracing/span.h"
+
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -144,7 +146,16 @@ SqliteStore::~SqliteStore() {
   for (sqlite3* db : impl_->idle) sqlite3_close(db);
 }
 
+// A span of the transaction only inside a trace: background polls (relay, scheduler) make none.
 Status SqliteStore::transact(const std::function<Status(Transaction&)>& work) {
+  tracing::Span span("metadata transaction", tracing::SpanKind::kClient, tracing::Span::Parent::kCurrentOnly);
+  span.set("db.system", "sqlite");
+  Status status = transact_untraced(work);
+  if (!status.ok()) span.fail(to_string(status.error().code), status.error().message);
+  return status;
+}
+
+Status SqliteStore::transact_untraced(const std::function<Status(Transaction&)>& work) {
   auto db = impl_->take();
   if (!db.ok()) return db.error();
   sqlite3* conn = db.value();

@@ -21,6 +21,7 @@ class SqliteStore : public MetadataStore {
   Dialect dialect() const override { return Dialect::kSqlite; }
 
  private:
+  Status transact_untraced(const std::function<Status(Transaction&)>& work);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -5,10 +5,12 @@
 #include "ml/linear_trainer.h"
 #include "ml/metrics.h"
 #include "ml/xgboost_trainer.h"
+#include "tracing/span.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 namespace chatdb::ml {
 namespace {
@@ -55,6 +57,10 @@ Result<TrainedModel> TrainingPipeline::run(const Dataset& dataset, const Trainin
     last = now;
     return seconds;
   };
+  // One span per phase, children of the caller's (the job's); emplace ends the previous one.
+  std::optional<tracing::Span> phase;
+  phase.emplace("prepare");
+  phase->set("chatdb.dataset.rows", dataset.rows).set("chatdb.dataset.columns", dataset.columns.size());
   auto column = Target::choose_column(dataset, request.target);
   if (!column) return column.error();
   auto target = Target::fit(dataset, *column, request.task);
@@ -79,6 +85,8 @@ Result<TrainedModel> TrainingPipeline::run(const Dataset& dataset, const Trainin
   std::vector<float> train_y = pick(labels, split->train);
   TrainingSet train{train_x.data(), train_y.data(), split->train.size(), encoder->width()};
   nlohmann::json timings = {{"prepare", lap()}};
+  phase.emplace("train");
+  phase->set("chatdb.algorithm", request.params.algorithm).set("chatdb.rows.train", split->train.size());
   std::size_t classes = target->classes().size();
   Result<std::unique_ptr<Model>> model = Error::internal("no algorithm");
   if (request.params.algorithm == "xgboost") {
@@ -90,6 +98,8 @@ Result<TrainedModel> TrainingPipeline::run(const Dataset& dataset, const Trainin
   if (!model) return model.error();
   timings["train"] = lap();
   train_x = {};
+  phase.emplace("evaluate");
+  phase->set("chatdb.rows.validation", split->validation.size());
 
   std::vector<float> valid_x = encoder->encode(dataset, split->validation);
   auto prediction = (*model)->predict(valid_x.data(), split->validation.size());

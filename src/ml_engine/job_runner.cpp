@@ -3,6 +3,7 @@
 #include "common/logger.h"
 #include "common/time.h"
 #include "ml/training_pipeline.h"
+#include "tracing/span.h"
 
 #include <chrono>
 
@@ -69,7 +70,16 @@ Status JobRunner::handle(const bus::Message& message) {
   Logger::info("training started", {{"job_id", job->job_id}, {"attempt", job->attempt}, {"model", job->model_name},
                                     {"dataset", job->dataset_location}, {"algorithm", job->algorithm}, {"threads", job->threads()}});
   auto started = std::chrono::steady_clock::now();
-  nlohmann::json last = run(*job);
+  tracing::Span span("training job");
+  span.set("chatdb.job_id", job->job_id).set("chatdb.attempt", job->attempt).set("chatdb.model", job->model_name);
+  span.set("chatdb.algorithm", job->algorithm);
+  nlohmann::json last;
+  {
+    tracing::Scope scope(span);
+    last = run(*job);
+  }
+  if (last.is_object() && last.value("type", "") == "failed") span.fail("failed", last.value("error", ""));
+  span.end();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (last.is_null()) {
     count("stopped", seconds);
@@ -90,10 +100,20 @@ Status JobRunner::handle(const bus::Message& message) {
 
 Result<ml::TrainedModel> JobRunner::train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter) {
   auto started = std::chrono::steady_clock::now();
-  auto dataset = datasets_->load(job.dataset_location, [&]() -> Status {
-    return reporter.stop_reason() || shutting_down_ ? Status(Error::conflict("stopped")) : Status::success();
-  });
-  if (!dataset) return dataset.error();
+  tracing::Span load("load");
+  load.set("chatdb.dataset.scheme", job.dataset_location.substr(0, job.dataset_location.find("://")));
+  auto dataset = [&] {
+    tracing::Scope scope(load);
+    return datasets_->load(job.dataset_location, [&]() -> Status {
+      return reporter.stop_reason() || shutting_down_ ? Status(Error::conflict("stopped")) : Status::success();
+    });
+  }();
+  if (!dataset) {
+    load.fail(to_string(dataset.error().code), dataset.error().message);
+    return dataset.error();
+  }
+  load.set("chatdb.dataset.rows", dataset->rows).set("chatdb.dataset.bytes", dataset->bytes);
+  load.end();
   double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reporter.progress(kLoaded);
   ml::TrainingRequest request{job.target, job.task, params, job.threads()};
@@ -132,11 +152,28 @@ nlohmann::json JobRunner::run(const TrainingJob& job) {
   metadata["attempt"] = job.attempt;
   metadata["threads"] = job.threads();
   metadata["training_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  auto version = registry_->register_version(job.model_name, job.job_id, metadata);
-  if (!version) return failed(version.error());
+  tracing::Span registering("register");
+  registering.set("chatdb.model", job.model_name);
+  auto version = [&] {
+    tracing::Scope scope(registering);
+    return registry_->register_version(job.model_name, job.job_id, metadata);
+  }();
+  if (!version) {
+    registering.fail(to_string(version.error().code), version.error().message);
+    return failed(version.error());
+  }
+  registering.set("chatdb.model.version", version->version);
+  registering.end();
   if (version->status != "READY") {
+    tracing::Span upload("upload");
+    upload.set("chatdb.model", job.model_name).set("chatdb.model.version", version->version);
+    upload.set("chatdb.artifact.bytes", trained->artifact.size());
+    tracing::Scope scope(upload);
     auto uploaded = registry_->upload_artifact(job.model_name, version->version, trained->artifact);
-    if (!uploaded) return failed(uploaded.error());
+    if (!uploaded) {
+      upload.fail(to_string(uploaded.error().code), uploaded.error().message);
+      return failed(uploaded.error());
+    }
   }
   return {{"type", "succeeded"}, {"model_version", version->version}, {"metrics", trained->metrics}};
 }

@@ -1,5 +1,7 @@
 #include "ml_engine/predictor.h"
 
+#include "tracing/span.h"
+
 namespace chatdb::ml_engine {
 namespace {
 
@@ -87,11 +89,19 @@ Result<std::pair<std::int64_t, std::shared_ptr<const ml::ServingModel>>> Predict
 Result<nlohmann::json> Predictor::predict(const nlohmann::json& body, const std::string& request_id) {
   if (Status s = check_body(body); !s) return s.error();
   const std::string name = body["model"].get<std::string>();
-  auto model = model_for(name, body);
-  if (!model) return model.error();
-  auto out = model->second->predict(body["instances"], std::chrono::steady_clock::now() + kDeadline);
-  if (!out) return out.error();
   std::size_t count = body["instances"].size();
+  tracing::Span span("predict");
+  span.set("chatdb.model", name).set("chatdb.rows", count);
+  tracing::Scope scope(span);
+  auto failed = [&span](const Error& e) {
+    span.fail(to_string(e.code), e.message);
+    return e;
+  };
+  auto model = model_for(name, body);
+  if (!model) return failed(model.error());
+  span.set("chatdb.model.version", model->first);
+  auto out = model->second->predict(body["instances"], std::chrono::steady_clock::now() + kDeadline);
+  if (!out) return failed(out.error());
   if (rows_) rows_->inc(static_cast<double>(count));
   audit_->record(request_id, name, model->first, count);
   nlohmann::json response = std::move(*out);

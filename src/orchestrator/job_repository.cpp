@@ -3,6 +3,7 @@
 #include "common/ids.h"
 #include "common/time.h"
 #include "outbox/outbox.h"
+#include "tracing/span.h"
 
 #include <algorithm>
 
@@ -39,6 +40,22 @@ Result<JobView> view(Transaction& tx, const std::string& id) {
 
 Value opt(const std::optional<std::string>& v) { return v ? Value{*v} : Value{nullptr}; }
 
+// The trace this thread works in, stored with a job so that its admission, maybe much later
+// and on another replica, publishes the job in the trace of its submission.
+std::pair<Value, Value> trace_columns() {
+  const auto* trace = tracing::current();
+  if (!trace || !trace->context.valid()) return {nullptr, nullptr};
+  return {trace->context.traceparent(),
+          trace->context.tracestate.empty() ? Value{nullptr} : Value{trace->context.tracestate}};
+}
+
+Result<std::optional<tracing::SpanContext>> job_trace(Transaction& tx, const std::string& id) {
+  auto r = tx.query("SELECT traceparent, tracestate FROM training_jobs WHERE id = $1", {id});
+  if (!r.ok()) return r.error();
+  if (r->rows.empty()) return std::optional<tracing::SpanContext>{};
+  return tracing::extract(metadata::as_text(r->rows[0][0]), metadata::as_text(r->rows[0][1]));
+}
+
 double seconds_since(const Job& job, std::int64_t now) {
   return job.started_at ? static_cast<double>(now - *job.started_at) / 1000.0 : 0.0;
 }
@@ -69,12 +86,14 @@ Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request
     }
     const std::string id = new_id();
     const std::int64_t now = unix_millis();
+    auto [traceparent, tracestate] = trace_columns();
     auto inserted = tx.execute(
         "INSERT INTO training_jobs (id, model_name, dataset_location, cpu_request, target, task, algorithm, params, "
-        "priority, max_retries, timeout_s, status, submitted_at, not_before, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, 0, $12)",
+        "priority, max_retries, timeout_s, status, submitted_at, not_before, updated_at, traceparent, tracestate) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, 0, $12, $13, $14)",
         {id, request.model_name, request.dataset_location, request.cpu_request, opt(request.target), request.task,
-         request.algorithm, request.params.dump(), request.priority, request.max_retries, request.timeout_s, now});
+         request.algorithm, request.params.dump(), request.priority, request.max_retries, request.timeout_s, now,
+         traceparent, tracestate});
     if (!inserted.ok()) return inserted.error();
     if (!idempotency_key.empty()) {
       auto key = tx.execute(
@@ -189,6 +208,10 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
           "lease_expires_at = $3, updated_at = $4 WHERE id = $5",
           {job.attempts, *job.started_at, now + policy_.lease_ms, now, job.id});
       if (!r.ok()) return r.error();
+      auto trace = job_trace(tx, job.id);
+      if (!trace.ok()) return trace.error();
+      std::optional<tracing::Scope> in_job_trace;
+      if (*trace) in_job_trace.emplace(**trace, "");
       Status queuedmsg = outbox::append(tx, training_topic_, job.id, job.training_message().dump());
       if (!queuedmsg.ok()) return queuedmsg;
       started.push_back(std::move(job));

@@ -1,12 +1,19 @@
 #include "outbox/outbox.h"
 
 #include "common/time.h"
+#include "tracing/span.h"
 
 namespace chatdb::outbox {
 
 Status append(metadata::Transaction& tx, const std::string& topic, const std::string& key, const std::string& payload) {
-  auto r = tx.execute("INSERT INTO outbox (topic, message_key, payload, created_at) VALUES ($1, $2, $3, $4)",
-                      {topic, key, payload, unix_millis()});
+  metadata::Value traceparent = nullptr, tracestate = nullptr;
+  if (const auto* trace = tracing::current(); trace && trace->context.valid()) {
+    traceparent = trace->context.traceparent();
+    if (!trace->context.tracestate.empty()) tracestate = trace->context.tracestate;
+  }
+  auto r = tx.execute(
+      "INSERT INTO outbox (topic, message_key, payload, created_at, traceparent, tracestate) VALUES ($1, $2, $3, $4, $5, $6)",
+      {topic, key, payload, unix_millis(), traceparent, tracestate});
   if (!r.ok()) return r.error();
   return Status::success();
 }

@@ -2,10 +2,12 @@
 
 #include "common/logger.h"
 #include "common/time.h"
+#include "tracing/span.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 
 namespace chatdb::outbox {
 
@@ -24,7 +26,8 @@ Result<int> OutboxRelay::publish_pending() {
     metadata::Rows batch;
     Status read = store_.transact([&](metadata::Transaction& tx) -> Status {
       auto r = tx.query(
-          "SELECT id, topic, message_key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
+          "SELECT id, topic, message_key, payload, traceparent, tracestate FROM outbox WHERE published_at IS NULL "
+          "ORDER BY id LIMIT $1",
           {std::int64_t{options_.batch_size}});
       if (!r.ok()) return r.error();
       batch = std::move(r.value());
@@ -36,6 +39,9 @@ Result<int> OutboxRelay::publish_pending() {
     std::vector<std::int64_t> done;
     Status failure;
     for (const auto& row : batch.rows) {
+      auto trace = tracing::extract(metadata::as_text(row[4]), metadata::as_text(row[5]));
+      std::optional<tracing::Scope> scope;
+      if (trace) scope.emplace(*trace, options_.service);
       Status sent = bus_.publish(metadata::as_text(row[1]), metadata::as_text(row[2]), metadata::as_text(row[3]));
       if (!sent.ok()) {
         failure = sent;

@@ -16,13 +16,14 @@ struct RelayOptions {
   std::chrono::milliseconds max_backoff{5000};
   int batch_size = 200;
   std::chrono::hours retention{24};  // published rows older than this are deleted
+  std::string service;  // whose producer spans the publishes are (the service that appends)
 };
 
 /// Publishes the outbox to the bus in id order, on a thread of its own. An event is marked
 /// published only after the bus acknowledged it, so a crash between the two publishes it
 /// again after restart (consumers deduplicate by id): nothing committed is lost. While the
 /// bus is down it retries the same event with exponential backoff (which notify() does not cut
-/// short), so per-key order holds.
+/// short), so per-key order holds. Each event is published in the trace stored with it.
 class OutboxRelay {
  public:
   OutboxRelay(metadata::MetadataStore& store, bus::MessageBus& bus, RelayOptions options = {});

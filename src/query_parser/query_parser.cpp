@@ -3,6 +3,7 @@
 #include "common/json_parse.h"
 #include "common/logger.h"
 #include "http/problem.h"
+#include "tracing/span.h"
 
 #include <nlohmann/json.hpp>
 
@@ -104,9 +105,18 @@ http::Response QueryParser::parse(const http::Request& request) {
   if (!body) return http::problem(body.error());
   auto q = read_question(*body);
   if (!q) return http::problem(q.error());
-  auto parsed = engine_->parse(q->query, q->database);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string database = q->database.empty() ? engine_->catalog().default_name() : q->database;
+  // Spans name the database and the outcome, never the question, the SQL's values or rows.
+  tracing::Span span("parse");
+  span.set("db.namespace", database);
+  auto parsed = [&] {
+    tracing::Scope scope(span);
+    return engine_->parse(q->query, q->database);
+  }();
+  if (parsed) span.set("chatdb.answered", !parsed->answer.sql.empty());
+  else span.fail(to_string(parsed.error().code), "the question was not answered");
+  span.end();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!parsed) {
     count("/parse", database, outcome_of(parsed.error()), seconds);
     return http::problem(parsed.error());
@@ -121,15 +131,34 @@ http::Response QueryParser::query(const http::Request& request) {
   if (!body) return http::problem(body.error());
   auto q = read_question(*body);
   if (!q) return http::problem(q.error());
-  auto result = engine_->query(q->query, q->database);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string database = q->database.empty() ? engine_->catalog().default_name() : q->database;
+  auto result = traced_query(q->query, q->database, database);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!result) {
     count("/query", database, outcome_of(result.error()), seconds);
     return http::problem(result.error());
   }
   count("/query", database, result->parsed.answer.sql.empty() ? "clarification" : "answered", seconds);
   return http::Response::json(queried_json(*result));
+}
+
+Result<nl2sql::Queried> QueryParser::traced_query(const std::string& question, const std::string& requested,
+                                                  const std::string& database) {
+  // Spans name the database and the outcome, never the question, the SQL's values or rows.
+  tracing::Span span("query parse+execute");
+  span.set("db.namespace", database);
+  auto result = [&] {
+    tracing::Scope scope(span);
+    return engine_->query(question, requested);
+  }();
+  if (!result) {
+    span.fail(to_string(result.error().code), "the question was not answered");
+    return result;
+  }
+  span.set("chatdb.answered", !result->parsed.answer.sql.empty());
+  span.set("db.response.returned_rows", result->rows.rows.size()).set("chatdb.rows.truncated", result->rows.truncated);
+  span.set("chatdb.execute_ms", result->rows.elapsed_ms);
+  return result;
 }
 
 http::Response QueryParser::databases(const http::Request&) {
@@ -190,9 +219,9 @@ std::string QueryParser::answer_message(const std::string& payload) {
   auto q = read_question(doc, true);
   if (!q) return fail(q.error());
   auto started = std::chrono::steady_clock::now();
-  auto result = engine_->query(q->query, q->database);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::string database = q->database.empty() ? engine_->catalog().default_name() : q->database;
+  auto result = traced_query(q->query, q->database, database);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   count("async", database, result ? "answered" : outcome_of(result.error()), seconds);
   if (!result) return fail(result.error());
   nlohmann::json out = queried_json(*result);

@@ -43,6 +43,9 @@ class QueryParser : public runtime::Service {
  private:
   http::Response parse(const http::Request& request);
   http::Response query(const http::Request& request);
+  /// The engine's answer in a span of its own (`requested`: the database asked for, "" for the
+  /// default; `database`: its resolved name, for the span).
+  Result<nl2sql::Queried> traced_query(const std::string& question, const std::string& requested, const std::string& database);
   http::Response databases(const http::Request& request);
   http::Response schema(const http::Request& request);
   void count(const std::string& route, const std::string& database, const std::string& outcome, double seconds);

@@ -5,6 +5,7 @@
 #include "common/logger.h"
 #include "common/process_stats.h"
 #include "http/problem.h"
+#include "tracing/tracer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +48,11 @@ void register_common_metrics(http::MetricsRegistry& m, const std::string& servic
   m.gauge("chatdb_build_info", "Build of the running binary; the value is always 1.", {"service", "version", "commit"})
       .with({service, BuildInfo::version(), BuildInfo::commit()})
       .set(1);
+  m.counter_callback("chatdb_trace_spans_dropped_total",
+                     "Spans of this service not exported: the queue was full or the collector failed.",
+                     [service] { return static_cast<double>(tracing::Tracer::dropped(service)); });
+  m.counter_callback("chatdb_trace_spans_exported_total", "Spans of this service the collector accepted.",
+                     [service] { return static_cast<double>(tracing::Tracer::exported(service)); });
 }
 
 nlohmann::json endpoint_list(const http::Router& router) {
@@ -118,6 +124,7 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
       line.add("service", x.service).add("method", x.method).add("target", x.target).add("route", x.route);
       line.add("status", std::int64_t{x.status}).add("duration_ms", x.seconds * 1000.0);
       line.add("bytes", static_cast<std::int64_t>(x.response_bytes)).add("request_id", x.request_id).add("remote", x.remote);
+      line.add("trace_id", x.trace_id).add("span_id", x.span_id);
       Logger::log(LogLevel::kInfo, "request", line);
     }
   };

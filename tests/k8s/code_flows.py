@@ -6,7 +6,10 @@ written down by hand.
    main.cpp such as make_query_engine -> make_catalog) are the settings the service uses; each
    field is mapped to its environment variable by src/common/config.cpp's
    `field(&Config::<field>, "<VARIABLE>", ...)`, and each backend to the setting make_backends
-   builds it from.
+   builds it from. Tracing: when main.cpp's `serve` (which runs every service) sets tracing up
+   from the environment, every service also uses the endpoint variables that
+   src/tracing/tracing_config.cpp reads (OTEL_EXPORTER_OTLP_ENDPOINT, ..._TRACES_ENDPOINT), which
+   may be unset (tracing is then off).
 2. The manifests: the value of each such variable in the service's rendered pod (env, envFrom,
    ConfigMaps and Secrets) names host:port endpoints (URLs, Kafka bootstrap lists, the JSON of
    CHATDB_DATA_SOURCES); a host is a Service (`name.namespace.svc[.cluster.local]`), whose
@@ -24,10 +27,14 @@ from manifests import (ROOT, SERVICES_NAMESPACE, config_map_data, name_of, ns_of
 
 MAIN_CPP = os.path.join(ROOT, "src", "main.cpp")
 CONFIG_CPP = os.path.join(ROOT, "src", "common", "config.cpp")
+TRACING_CONFIG_CPP = os.path.join(ROOT, "src", "tracing", "tracing_config.cpp")
 
 # Settings that name a place on the network, and how their value lists endpoints.
 NETWORK_SETTINGS = {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "S3_ENDPOINT", "CHATDB_DATA_SOURCES",
-                    "TRAINING_ORCHESTRATOR_URL", "QUERY_PARSER_URL", "ML_ENGINE_URL", "MODEL_REGISTRY_URL"}
+                    "TRAINING_ORCHESTRATOR_URL", "QUERY_PARSER_URL", "ML_ENGINE_URL", "MODEL_REGISTRY_URL",
+                    "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"}
+# Settings a pod may leave unset (the feature is then off).
+OPTIONAL_SETTINGS = {"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"}
 DEFAULT_PORTS = {"http": 80, "https": 443, "postgresql": 5432, "postgres": 5432, "kafka": 9092}
 # The backends of make_backends, and the Config field each is built from.
 BACKEND_FIELDS = {"metadata": "database_url", "bus": "kafka_bootstrap_servers", "artifacts": "s3_endpoint"}
@@ -107,7 +114,18 @@ def settings_by_service(source=None):
         fields |= {BACKEND_FIELDS[b] for b in backends if b in BACKEND_FIELDS}
         out[service] = {variables[f] for f in fields if f in variables and variables[f] in NETWORK_SETTINGS}
     assert len(out) == 5, f"make_service should build five services, found {sorted(out)}"
+    tracing = tracing_settings(funcs.get("serve", ""))
+    for service in out:
+        out[service] |= tracing
     return out
+
+
+def tracing_settings(serve_body):
+    """The endpoint variables of tracing, when `serve` sets tracing up from the environment."""
+    if "TracingConfig::from_environment" not in serve_body:
+        return set()
+    read = set(re.findall(r'"(OTEL_[A-Z_]+)"', _read(TRACING_CONFIG_CPP)))
+    return read & NETWORK_SETTINGS
 
 
 def pod_env(docs, workload, pod_spec):
@@ -184,7 +202,8 @@ def derived_flows(docs, source=None):
         env = pod_env(docs, w, spec)
         for variable in sorted(variables):
             if not env.get(variable):
-                problems.append(f"{service} uses {variable}, which its pod does not set")
+                if variable not in OPTIONAL_SETTINGS:
+                    problems.append(f"{service} uses {variable}, which its pod does not set")
                 continue
             for host, port in endpoints_of(variable, env[variable]):
                 targets = resolve(docs, host, port, ns_of(w))

@@ -35,6 +35,9 @@ def settings():
     with open(os.path.join(manifests.ROOT, "src", "common", "config.cpp")) as f:
         names = set(re.findall(r'make\("([A-Z0-9_]+)"', f.read()))
     assert "DATABASE_URL" in names, "could not read the settings of src/common/config.cpp"
+    # The standard OpenTelemetry variables that src/tracing/tracing_config.cpp reads.
+    with open(os.path.join(manifests.ROOT, "src", "tracing", "tracing_config.cpp")) as f:
+        names |= set(re.findall(r'"(OTEL_[A-Z0-9_]+)"', f.read()))
     return names
 
 

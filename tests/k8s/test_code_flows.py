@@ -88,3 +88,30 @@ def test_a_url_to_no_service_is_caught(docs):
 ])
 def test_values_name_endpoints(variable, value, expected):
     assert code_flows.endpoints_of(variable, value) == expected
+
+
+JAEGER = "chatdb-monitoring/jaeger"
+
+
+def test_every_service_exports_spans_to_jaegers_otlp_http_port(docs):
+    uses = code_flows.settings_by_service()
+    assert all("OTEL_EXPORTER_OTLP_ENDPOINT" in v for v in uses.values())
+    flows, problems = code_flows.derived_flows(docs)
+    assert problems == []
+    to_jaeger = {(src, port) for src, dst, port in flows if dst == JAEGER}
+    assert to_jaeger == {(f"chatdb-services/{s}", "4318/TCP") for s in uses}
+
+
+def test_tracing_set_up_nowhere_needs_no_flow(docs):
+    with open(code_flows.MAIN_CPP) as f:
+        source = f.read()
+    source, n = re.subn(r"tracing::TracingSetup tracing\(tracing::TracingConfig::from_environment\(\)\);", "", source)
+    assert n == 1
+    flows, _ = code_flows.derived_flows(docs, source)
+    assert not any(dst == JAEGER for _, dst, _ in flows)
+
+
+def test_the_otlp_grpc_port_is_not_what_the_policies_allow(docs):
+    cm = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("chatdb-config"))
+    cm["data"]["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://jaeger.chatdb-monitoring.svc:4317"
+    assert "chatdb-services/ml-engine -> chatdb-monitoring/jaeger 4317/TCP (OTEL_EXPORTER_OTLP_ENDPOINT) is refused" in refused(docs)
