@@ -15,7 +15,8 @@ namespace chatdb::console {
 /// API (`/api/v1/jobs`, `/api/v1/query`, ... as the ingress routes them) forwarded to the
 /// services, so the page calls one origin in `chatdb up` and behind the ingress alike. Its
 /// own routes need no API key: the pages hold no data, and every API call is checked by the
-/// service it reaches with the caller's key. Thread-safe.
+/// service it reaches with the caller's key. The routes `mount` adds refer to the Console, which
+/// must outlive the router (ServiceHost keeps both). Thread-safe.
 class Console : public runtime::Service {
  public:
   static constexpr std::string_view kName = "console";

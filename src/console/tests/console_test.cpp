@@ -47,9 +47,9 @@ class ConsoleTest : public ::testing::Test {
     std::uint16_t upstream_port = server_->listen("upstream", "127.0.0.1", 0, upstream, nullptr);
     std::vector<ApiRoute> routes = {{"/api/v1/jobs", "training-orchestrator", "http://127.0.0.1:" + std::to_string(upstream_port)},
                                     {"/api/v1/models", "model-registry", "http://127.0.0.1:1"}};
-    auto console = std::make_shared<Console>(routes, std::make_shared<http::Client>());
+    console_ = std::make_shared<Console>(routes, std::make_shared<http::Client>());
     auto router = std::make_shared<http::Router>(std::initializer_list<std::string>{""});
-    console->mount(*router);
+    console_->mount(*router);
     port_ = server_->listen("console", "127.0.0.1", 0, router, nullptr);
     thread_ = std::thread([this] { server_->run(); });
   }
@@ -61,6 +61,7 @@ class ConsoleTest : public ::testing::Test {
 
   std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
 
+  std::shared_ptr<Console> console_;  // its routes must outlive the server, as in ServiceHost
   std::unique_ptr<http::Server> server_;
   std::thread thread_;
   std::uint16_t port_ = 0;
