@@ -153,3 +153,28 @@ def test_api_keys_are_checked_by_the_services_behind_the_console(tmp_path):
         assert requests.get(console + "/api/v1/models", timeout=5).status_code == 401
     finally:
         assert running.stop() == 0
+
+
+def test_bad_requests_through_the_console_get_clear_answers(up, console):
+    from test_bad_input_corpus import BAD_BODIES, RAW_REQUESTS, check, parse_raw, raw_exchange
+    session = requests.Session()
+    cases = []
+    for path in ("/%ZZ", "/%00", "/a%2f..%2f..%2fetc", "/" + "a" * 4000, "/api/v1/%FF%FE", "/..", "/js/../index.html",
+                 "/api/v1/jobs/..", "/api/v1/jobs/%FF", "/api/v1/jobs/" + "9" * 300, "/api/v1/jobs?limit=-1",
+                 "/api/v1/schema?database=%FF", "/api/v1/models/%FF", "/api/v1/model-versions?status=GONE",
+                 "/api/v1/ml/%00", "/?" + "&".join(f"k{i}=v" for i in range(300)), "//api/v1/jobs"):
+        cases.append(("GET", console + path, {}, None))
+    for method in ("PATCH", "DELETE", "OPTIONS", "TRACE", "PUT"):
+        cases.append((method, console + "/", {}, None))
+    for url in (console + "/api/v1/query", console + "/api/v1/jobs", console + "/api/v1/predict"):
+        cases += [("POST", url, {"Content-Type": "application/json"}, body) for body in BAD_BODIES
+                  if len(body) < 1024 * 1024]
+    for method, url, headers, body in cases:
+        r = session.request(method, url, headers=headers, data=body, timeout=30)
+        check((method, url[:120], (body or b"")[:80]), r.status_code, r.headers.get("Content-Type", ""), r.text)
+    for data in RAW_REQUESTS:
+        received = raw_exchange(console, data)
+        if received:
+            check((console, data[:60]), *parse_raw(received))
+    assert up.proc.poll() is None
+    assert requests.get(console + "/health", timeout=5).status_code == 200
