@@ -274,6 +274,26 @@ describe('the ChatDB console', () => {
     await page.fill('.alias-form input', 'production');
     await page.press('.alias-form input', 'Enter');
     await page.locator('.alias-form', {hasText: 'production → v1'}).waitFor();
+    // A second version (trained through the API), and the alias moved to it.
+    const auth = {Authorization: `Bearer ${chatdb.tokens.console}`, 'Content-Type': 'application/json'};
+    const submitted = await (await fetch(`${chatdb.url}/api/v1/jobs`, {method: 'POST', headers: auth, body: JSON.stringify(
+      {model_name: MODEL, dataset_location: 'file://browser/flowers.csv', target: 'species', params: {num_rounds: 5}})})).json();
+    for (let i = 0; i < 600; i += 1) {
+      const job = await (await fetch(`${chatdb.url}/api/v1/jobs/${submitted.id}`, {headers: auth})).json();
+      if (job.status === 'succeeded') break;
+      assert.ok(['queued', 'running'].includes(job.status), `second job: ${job.status} ${job.error}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.click(`.list button:has-text("${MODEL}")`);
+    await page.locator('tr[data-version="2"]').waitFor();
+    await page.selectOption('.alias-form select', '2');
+    await page.fill('.alias-form input', 'production');
+    await page.click('.alias-form button[type="submit"]');
+    await page.locator('.alias-form', {hasText: 'production → v2'}).waitFor();
+    assert.equal(await page.locator('tr[data-version="1"] td').nth(2).innerText(), '', 'moved away from v1');
+    assert.equal(await page.locator('tr[data-version="2"] td').nth(2).innerText(), 'production');
+    await page.click('tr[data-version="1"] button');
+    await page.locator('#version-heading', {hasText: 'version 1'}).waitFor();
     await page.fill('.predict input[name="petal_length"]', '5.8');
     await page.fill('.predict input[name="petal_width"]', '2.1');
     await page.selectOption('.predict select[name="colour"]', 'purple');
