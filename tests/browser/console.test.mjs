@@ -31,6 +31,16 @@ function writeDataset(root) {
   fs.writeFileSync(path.join(root, 'browser', 'flowers.csv'), rows.join('\n') + '\n');
 }
 
+// Types a question into the question box, presses Enter and returns its answer once it is in.
+async function ask(p, question) {
+  const before = await p.locator('.turn').count();
+  const box = p.locator('input[name="question"]');
+  await box.fill(question);
+  await box.press('Enter');
+  await p.locator('.turn.done').nth(before).waitFor();
+  return p.locator('.turn').nth(before);
+}
+
 describe('the ChatDB console', () => {
   let chatdb, browser, page;
   const problems = [];    // console errors and uncaught exceptions that nothing expected
@@ -89,12 +99,9 @@ describe('the ChatDB console', () => {
 
   it('answers a question with SQL, explanation, confidence and a table', async () => {
     // The first text box of the page is the question; Enter sends it.
-    const box = page.locator('input[type="text"]').first();
+    const box = page.locator('input').first();
     assert.equal(await box.getAttribute('name'), 'question');
-    await box.fill('top 5 most expensive products');
-    await box.press('Enter');
-    const turn = page.locator('.turn.done').last();
-    await turn.waitFor();
+    const turn = await ask(page, 'top 5 most expensive products');
     assert.match(await turn.locator('pre code.sql').textContent(), /^SELECT .* FROM "?products"?/i);
     assert.ok(await turn.locator('.sql-keyword').count() > 2, 'the SQL is highlighted');
     assert.match(await turn.locator('.confidence').textContent(), /Confidence \d+%/);
@@ -109,11 +116,7 @@ describe('the ChatDB console', () => {
   });
 
   it('asks which reading is meant when readings tie, and runs the one clicked', async () => {
-    const box = page.locator('input[name="question"]');
-    await box.fill('what is the average unit price');
-    await box.press('Enter');
-    const turn = page.locator('.turn.done').last();
-    await turn.waitFor();
+    const turn = await ask(page, 'what is the average unit price');
     assert.match(await turn.locator('.clarification').textContent(), /which is meant/);
     const readings = turn.locator('button.alternative');
     assert.equal(await readings.count(), 2);
@@ -134,19 +137,12 @@ describe('the ChatDB console', () => {
   });
 
   it('draws a bar chart for a grouped question, and a line for a date series', async () => {
-    const box = page.locator('input[name="question"]');
-    await box.fill('number of customers per country');
-    await box.press('Enter');
-    const turn = page.locator('.turn.done').last();
-    await turn.waitFor();
+    const turn = await ask(page, 'number of customers per country');
     const bars = turn.locator('svg.bar-chart rect.chart-bar');
     assert.ok(await bars.count() >= 2, 'one bar per country');
     assert.equal(await bars.count(), Math.min(25, await turn.locator('table.data tbody tr').count()));
     await shot(page, 'chat-chart');
-    await box.fill('number of orders per month');
-    await box.press('Enter');
-    const series = page.locator('.turn.done').last();
-    await series.waitFor();
+    const series = await ask(page, 'number of orders per month');
     assert.ok(await series.locator('svg.line-chart polyline.chart-line').count() === 1, 'a line over the months');
     // The history lists the session's questions; one click asks again.
     const history = await page.locator('.history-list li').allTextContents();
@@ -156,11 +152,7 @@ describe('the ChatDB console', () => {
 
   it('shows a question it cannot answer as a message, not a blank page', async () => {
     allowedFailures = 1;  // POST /query answers 400
-    const box = page.locator('input[name="question"]');
-    await box.fill('flurble the wibbly zorgs');
-    await box.press('Enter');
-    const turn = page.locator('.turn.done').last();
-    await turn.waitFor();
+    const turn = await ask(page, 'flurble the wibbly zorgs');
     const error = turn.locator('.error');
     assert.match(await error.textContent(), /\(400\)/);
     assert.ok((await error.locator('p').textContent()).length > 20, 'the detail says what was not understood');
@@ -249,9 +241,12 @@ describe('the ChatDB console', () => {
   });
 
   it('follows a long job live and cancels it', async () => {
+    // The demo churn data (5,000 rows) with many deep trees: seconds of training to watch.
     await page.fill('input[placeholder="churn"]', 'slow_flowers');
+    await page.fill('input[list="dataset-suggestions"]', 'file://demo/churn.csv');
+    await page.fill('input[placeholder^="default: target"]', '');
     await page.fill('input[type="number"][step="0.1"]', '1');
-    await page.fill('textarea', 'num_rounds=500000');
+    await page.fill('textarea', 'num_rounds=5000\nmax_depth=10');
     await page.click('button:has-text("Submit job")');
     const row = page.locator('tr[data-job]', {hasText: 'slow_flowers'});
     await page.locator('tr[data-status="running"]', {hasText: 'slow_flowers'}).waitFor({timeout: 30000});
@@ -312,9 +307,7 @@ describe('the ChatDB console', () => {
     await p.addInitScript((token) => sessionStorage.setItem('chatdb.apiKey', token), chatdb.tokens.console);
     await p.goto(chatdb.url);
     await p.locator('select option[value="demo"]').waitFor({state: 'attached'});
-    await p.fill('input[name="question"]', 'total amount of orders per country');
-    await p.press('input[name="question"]', 'Enter');
-    await p.locator('.turn.done').waitFor();
+    await ask(p, 'total amount of orders per country');
     const width = await p.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `the page is ${width} px wide`);
     await shot(p, 'phone-chat');
