@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # ChatDB images, all from this one file (scripts/build-images.sh builds every target):
 #   chatdb/<service>:latest      one per service: `chatdb serve <service>` as user 10001
+#   chatdb/console:latest        the web console: `chatdb serve console`
 #   chatdb/integration-tests     the pytest suites (tests/) with their Debian packages
 #   chatdb/locust                Locust from Debian, for the load-test Job and the web UI
 # The apt package lists are kept in step with scripts/install-deps.sh; tests/k8s checks it.
@@ -16,7 +17,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
+COPY cmake ./cmake
 COPY src ./src
+COPY web ./web
 COPY tests ./tests
 COPY bench ./bench
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
@@ -60,6 +63,11 @@ CMD ["serve", "ml-engine"]
 FROM runtime AS model-registry
 EXPOSE 8004
 CMD ["serve", "model-registry"]
+
+# --- the web console (its files are inside the binary)
+FROM runtime AS console
+EXPOSE 8080
+CMD ["serve", "console"]
 
 # --- the test suites and the Python packages they import (install-deps.sh's python3-*)
 FROM runtime AS integration-tests

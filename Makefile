@@ -6,7 +6,7 @@ JOBS ?= 2
 # ccache then keys on paths relative to the checkout, so every clone shares one cache.
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all deps build run test test-unit test-e2e test-integration-local test-load test-robustness bench clean
+.PHONY: all deps build run test test-unit test-e2e test-browser test-integration-local test-load test-robustness bench clean
 
 all: build
 
@@ -21,13 +21,18 @@ run: build
 	$(BUILD_DIR)/chatdb up
 
 test: build
-	$(MAKE) --no-print-directory test-unit test-e2e test-k8s test-integration-local
+	$(MAKE) --no-print-directory test-unit test-e2e test-browser test-k8s test-integration-local
 
 test-unit:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
 test-e2e:
 	CHATDB_BIN=$(abspath $(BUILD_DIR))/chatdb $(PYTHON) -m pytest -q tests/e2e
+
+# The web console in real Chromium (Debian's /usr/bin/chromium through playwright-core, which
+# install-deps.sh installs in tests/browser) against `chatdb up`; screenshots in reports/console/.
+test-browser:
+	CHATDB_BIN=$(abspath $(BUILD_DIR))/chatdb node --test --test-reporter=spec tests/browser/console.test.mjs
 
 # The integration suite (tests/integration) against `chatdb up` (started by its conftest), then
 # against the distributed topology on this machine (scripts/local-cluster.sh); and the

@@ -56,7 +56,8 @@ class ChatdbUp:
     def __init__(self, binary, data_dir):
         self.ports = {name: free_port() for name in
                       ("TRAINING_ORCHESTRATOR", "TEST_SERVICE", "QUERY_PARSER", "ML_ENGINE", "MODEL_REGISTRY")}
-        env = dict(os.environ, CHATDB_DATA_DIR=data_dir, CHATDB_PROBE_INTERVAL_MS="60000")
+        env = dict(os.environ, CHATDB_DATA_DIR=data_dir, CHATDB_PROBE_INTERVAL_MS="60000",
+                   CHATDB_CONSOLE_PORT=str(free_port()))
         env.update({f"{name}_PORT": str(port) for name, port in self.ports.items()})
         # The JSON access log is written, as in production, but to /dev/null.
         self.proc = subprocess.Popen([binary, "up"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -16,6 +16,7 @@ targets=(
   query-parser
   ml-engine
   model-registry
+  console
   integration-tests
   locust
 )

@@ -55,10 +55,10 @@ rollout chatdb-system statefulset/postgres statefulset/kafka statefulset/minio
 echo "deploy-all: waiting for the setup Jobs (schema, topics, bucket)"
 kubectl -n chatdb-system wait --for=condition=complete job -l chatdb.io/run=setup --timeout="$wait_for"
 
-step "3/6 chatdb-services: the five services"
+step "3/6 chatdb-services: the five services and the web console"
 apply chatdb.io/component=services
 rollout chatdb-services deployment/training-orchestrator deployment/test-service \
-  deployment/query-parser deployment/ml-engine deployment/model-registry
+  deployment/query-parser deployment/ml-engine deployment/model-registry deployment/console
 
 if [ "$monitoring" -eq 1 ]; then
   step "4/6 chatdb-monitoring: Prometheus, Grafana, Jaeger"

@@ -16,6 +16,8 @@ packages=(
   googletest libgtest-dev libbenchmark-dev python3 python3-pytest python3-requests
   python3-xgboost python3-sklearn python3-yaml python3-locust python3-confluent-kafka prometheus wrk postgresql
   shellcheck
+  # the web console's browser tests (tests/browser drives it with playwright-core)
+  chromium
 )
 
 missing=()
@@ -45,4 +47,12 @@ if [ ! -x "$tools/node_modules/.bin/s3rver" ] || [ ! -x "$tools/node_modules/.bi
    [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
   echo "install-deps: installing npm test tools in tools/node"
   (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The console's browser tests: playwright-core, pinned by tests/browser/package-lock.json.
+browser="$(cd "$(dirname "$0")/../tests/browser" && pwd)"
+if [ ! -d "$browser/node_modules/playwright-core" ] ||
+   [ "$browser/package-lock.json" -nt "$browser/node_modules/.package-lock.json" ]; then
+  echo "install-deps: installing the browser test driver in tests/browser"
+  (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -8,6 +8,7 @@
 #include "cli/key_commands.h"
 #include "cli/ml_commands.h"
 #include "common/build_info.h"
+#include "console/console.h"
 #include "common/config.h"
 #include "common/json_parse.h"
 #include "common/logger.h"
@@ -45,7 +46,7 @@ using namespace chatdb;
 std::vector<std::string> service_names() {
   return {std::string(orchestrator::TrainingOrchestrator::kName), std::string(test_service::TestService::kName),
           std::string(query_parser::QueryParser::kName), std::string(ml_engine::MlEngine::kName),
-          std::string(model_registry::ModelRegistry::kName)};
+          std::string(model_registry::ModelRegistry::kName), std::string(console::Console::kName)};
 }
 
 // The data sources of this process: CHATDB_DATA_SOURCES, a --database URL (named "cli") and
@@ -145,6 +146,7 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
     auto client = std::make_shared<http::Client>(client_options);
     return std::make_shared<ml_engine::MlEngine>(options, backends.bus, client);
   }
+  if (name == console::Console::kName) return console::make_console(config);
   if (name == model_registry::ModelRegistry::kName) {
     return std::make_shared<model_registry::ModelRegistry>(backends.metadata, backends.artifacts);
   }

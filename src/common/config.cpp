@@ -142,6 +142,8 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::ml_engine_port, "ML_ENGINE_PORT", port)));
     s.push_back(make("MODEL_REGISTRY_PORT", "model-registry-port", "8004", "port of model-registry",
                      field(&Config::model_registry_port, "MODEL_REGISTRY_PORT", port)));
+    s.push_back(make("CHATDB_CONSOLE_PORT", "console-port", "8080", "port of the web console (chatdb up, chatdb serve console)",
+                     field(&Config::console_port, "CHATDB_CONSOLE_PORT", port)));
     s.push_back(make("CHATDB_DATA_DIR", "data-dir", ".chatdb", "directory for embedded data (SQLite, artifacts, demo)",
                      field(&Config::data_dir, "CHATDB_DATA_DIR", non_empty)));
     s.push_back(make("DATABASE_URL", "database-url", "", "metadata store: sqlite://PATH or postgresql://... (default: SQLite in the data dir)",
@@ -238,6 +240,7 @@ std::uint16_t Config::port_of(const std::string& service) const {
   if (service == "query-parser") return query_parser_port;
   if (service == "ml-engine") return ml_engine_port;
   if (service == "model-registry") return model_registry_port;
+  if (service == "console") return console_port;
   throw std::out_of_range("unknown service: " + service);
 }
 

@@ -38,6 +38,7 @@ struct Config {
   std::uint16_t query_parser_port = 8002;
   std::uint16_t ml_engine_port = 8003;
   std::uint16_t model_registry_port = 8004;
+  std::uint16_t console_port = 8080;
   std::string data_dir;
   std::string database_url;
   std::string kafka_bootstrap_servers;

@@ -26,6 +26,11 @@ bool is_capture(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// "{name...}" as the last segment: one or more segments, kept as they came (still encoded).
+bool is_tail_capture(const std::string& segment) {
+  return is_capture(segment) && segment.size() > 5 && segment.compare(segment.size() - 4, 4, "...}") == 0;
+}
+
 }  // namespace
 
 Router::Router(std::initializer_list<std::string> prefixes) : prefixes_(prefixes) {}
@@ -46,12 +51,17 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
   RouteMatch result;
   std::vector<std::string> allowed;
   for (const auto& route : routes_) {
-    if (route.segments.size() != parts.size()) continue;
+    bool tail = !route.segments.empty() && is_tail_capture(route.segments.back());
+    if (tail ? parts.size() < route.segments.size() : route.segments.size() != parts.size()) continue;
     std::map<std::string, std::string> params;
     bool ok = true;
-    for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+    for (std::size_t i = 0; i < route.segments.size() && ok; ++i) {
       const auto& seg = route.segments[i];
-      if (is_capture(seg)) {
+      if (tail && i + 1 == route.segments.size()) {
+        std::string rest;
+        for (std::size_t j = i; j < parts.size(); ++j) rest += (j > i ? "/" : "") + std::string(parts[j]);
+        params[seg.substr(1, seg.size() - 5)] = std::move(rest);
+      } else if (is_capture(seg)) {
         auto decoded = percent_decode(parts[i], false);
         ok = decoded.ok();
         if (ok) params[seg.substr(1, seg.size() - 2)] = std::move(decoded.value());

@@ -44,7 +44,8 @@ struct RouteMatch {
   std::map<std::string, std::string> params;
 };
 
-/// Maps method + path to a handler. Patterns are literal segments and `{name}` captures; each
+/// Maps method + path to a handler. Patterns are literal segments and `{name}` captures, and a
+/// last segment `{name...}` captures one or more remaining segments undecoded; each
 /// route is mounted under every prefix given at construction ("" for the bare path). A trailing
 /// slash is ignored. Not thread-safe to add to; matching is read-only and safe once built.
 class Router {

@@ -31,6 +31,9 @@ class Service {
   virtual std::string summary() const = 0;
   /// Every route is mounted under each of these ("" is the bare path).
   virtual std::vector<std::string> mount_prefixes() const { return {"", "/api/v1"}; }
+  /// Whether API keys, when configured, guard the routes (false only for the console, whose
+  /// pages hold no data and whose API calls are checked by the services it forwards them to).
+  virtual bool needs_api_keys() const { return true; }
   virtual void register_metrics(http::MetricsRegistry& registry) {}
   virtual void mount(http::Router& router) {}
   /// Fields added to GET /'s description.

@@ -129,7 +129,7 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
     }
   };
   http::Guard guard;
-  if (authenticator_) guard = auth::make_request_guard(authenticator_, hosted.metrics);
+  if (authenticator_ && service->needs_api_keys()) guard = auth::make_request_guard(authenticator_, hosted.metrics);
   std::uint16_t bound = server_.listen(name, host, port, hosted.router, observer, std::move(guard));
   hosted_.push_back(std::move(h));
   return bound;

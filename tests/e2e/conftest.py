@@ -80,6 +80,8 @@ class Running:
 def base_env(tmp_path, ports):
     env = dict(os.environ)
     env.update({var: str(ports[name]) for name, var in SERVICES.items() if name in ports})
+    # `chatdb up` also serves the console (default 8080): a free port, so runs can overlap.
+    env["CHATDB_CONSOLE_PORT"] = str(ports.get("console") or free_ports(1)[0])
     env.update({
         "CHATDB_DATA_DIR": str(tmp_path / "data"),
         "CHATDB_IDLE_TIMEOUT_MS": "1000",
@@ -93,7 +95,9 @@ def base_env(tmp_path, ports):
 def up(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("up")
     ports = dict(zip(SERVICES, free_ports(len(SERVICES))))
-    running = Running(["up"], base_env(tmp, ports), ports, str(tmp / "chatdb.log"))
+    env = base_env(tmp, ports)
+    running = Running(["up"], env, ports, str(tmp / "chatdb.log"))
+    running.console_url = "http://127.0.0.1:" + env["CHATDB_CONSOLE_PORT"]
     try:
         running.wait_ready()
         yield running

@@ -101,6 +101,7 @@ def chatdb():
         env = dict(os.environ, CHATDB_DATA_DIR=os.path.join(tmp, "data"), CHATDB_CPU_CAPACITY="2",
                    CHATDB_PROBE_INTERVAL_MS="500")
         env.update({PORT_VARS[n]: str(p) for n, p in ports.items()})
+        env["CHATDB_CONSOLE_PORT"] = str(free_ports(1)[0])  # the web console of `chatdb up`
         for var in list(URL_VARS.values()) + ["DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "S3_ENDPOINT"]:
             env.pop(var, None)
         log = open(os.path.join(tmp, "chatdb.log"), "w")

@@ -41,12 +41,15 @@ INGRESS_ROUTES = {
     "/api/v1/models/iris/versions/1/artifact": "model-registry",
     "/api/v1/ml": "ml-engine",
     "/api/v1/ml/predict": "ml-engine",
-    "/api/v1/mlflow": None,
+    # Everything else is the web console's (it answers 404 for what it does not have).
+    "/api/v1/mlflow": "console",
     "/test": "test-service",
     "/test/": "test-service",
     "/test/health": "test-service",
-    "/api/v1/jobsearch": None,  # Prefix matches whole path elements only
-    "/health": None,
+    "/api/v1/jobsearch": "console",  # Prefix matches whole path elements only
+    "/health": "console",
+    "/": "console",
+    "/js/main.js": "console",
 }
 
 SECRET_KEY_PATTERN = re.compile(r"PASSWORD|SECRET|TOKEN|ACCESS_KEY|PRIVATE|CREDENTIAL|DATABASE_URL", re.I)

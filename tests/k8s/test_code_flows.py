@@ -27,12 +27,13 @@ def refused(docs, source=None):
 
 def test_the_code_is_read():
     uses = code_flows.settings_by_service()
-    assert set(uses) == {"training-orchestrator", "test-service", "query-parser", "ml-engine", "model-registry"}
+    assert set(uses) == {"training-orchestrator", "test-service", "query-parser", "ml-engine", "model-registry", "console"}
     # ml-engine asks the orchestrator about each job and registers models; the query parser
     # reaches its data sources (through make_query_engine -> make_catalog).
     assert {"TRAINING_ORCHESTRATOR_URL", "MODEL_REGISTRY_URL", "KAFKA_BOOTSTRAP_SERVERS"} <= uses["ml-engine"]
     assert "CHATDB_DATA_SOURCES" in uses["query-parser"]
     assert "DATABASE_URL" not in uses["test-service"]
+    assert uses["console"] == set()  # behind the ingress it only serves its page
 
 
 def test_the_flows_point_at_real_workloads(docs):

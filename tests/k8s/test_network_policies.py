@@ -2,7 +2,7 @@
 every required flow is allowed, and every other pod-to-pod connection between the deployment's
 workloads (and to/from cluster DNS and the ingress controller) is refused. The flows of the five
 services come from their code (code_flows.py); the others (setup Jobs, monitoring, logging,
-testing) are listed here."""
+testing, the ingress to the web console, which itself calls nothing) are listed here."""
 import code_flows
 import netpol
 from manifests import find, of_kind
@@ -21,7 +21,7 @@ def svc(name):
 # and the testing namespace (the services' own calls are derived from the code).
 REQUIRED = {
     "chatdb-monitoring/prometheus": [svc(s) for s in SERVICES],
-    "ingress-nginx/ingress-nginx-controller": [svc(s) for s in SERVICES],
+    "ingress-nginx/ingress-nginx-controller": [svc(s) for s in SERVICES] + [("chatdb-services/console", 8080)],
     "chatdb-testing/integration-tests": [svc(s) for s in SERVICES] + [KAFKA],
     "chatdb-testing/load-test": [svc(s) for s in SERVICES] + [KAFKA],
     "chatdb-testing/locust": [svc(s) for s in SERVICES] + [KAFKA],

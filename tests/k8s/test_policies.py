@@ -1,7 +1,10 @@
 """Policy checks on the rendered Minikube overlay, each shown to pass on the real manifests
 and to fail on a deliberately broken copy."""
+import os
+import re
+
 import checks
-from manifests import SERVICES_NAMESPACE, config_map_data, find, of_kind, pod_template
+from manifests import ROOT, SERVICES_NAMESPACE, config_map_data, find, of_kind, pod_template
 
 
 def deployment(docs, name):
@@ -204,7 +207,28 @@ def test_ingress_catches_a_rewrite_and_an_exact_path(docs, table):
     ing["spec"]["rules"][0]["http"]["paths"][0]["pathType"] = "Exact"
     problems = checks.ingress(docs, table)
     assert has(problems, "rewrite-target")
-    assert has(problems, "/api/v1/jobs/42 goes to None")
+    assert has(problems, "/api/v1/jobs/42 goes to console")
+
+
+def console_routes():
+    """{prefix: service} that the web console forwards (src/console/api_route.cpp)."""
+    with open(os.path.join(ROOT, "src", "console", "api_route.cpp")) as f:
+        routes = dict(re.findall(r'\{"(/api/v1/[a-z-]+)", "([a-z-]+)",', f.read()))
+    assert len(routes) >= 5, "could not read src/console/api_route.cpp"
+    return routes
+
+
+def ingress_api_paths(docs):
+    paths = find(docs, "Ingress", "chatdb")["spec"]["rules"][0]["http"]["paths"]
+    return {p["path"]: p["backend"]["service"]["name"] for p in paths if p["path"].startswith("/api/v1/")}
+
+
+def test_the_console_forwards_exactly_the_ingress_api_paths(docs):
+    # `chatdb up` serves the page and the API on one origin as the ingress does.
+    assert console_routes() == ingress_api_paths(docs)
+    paths = find(docs, "Ingress", "chatdb")["spec"]["rules"][0]["http"]["paths"]
+    del paths[[p["path"] for p in paths].index("/api/v1/schema")]
+    assert console_routes() != ingress_api_paths(docs)
 
 
 def test_ingress_catches_a_wrong_backend(docs, table):

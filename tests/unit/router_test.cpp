@@ -28,6 +28,18 @@ TEST(RouterTest, DecodesCapturedSegmentsWithoutSplittingOnEncodedSlash) {
   EXPECT_EQ(m.params.at("name"), "a/b c");
 }
 
+TEST(RouterTest, TailCaptureTakesTheRestOfThePathUndecoded) {
+  Router r;
+  r.add("GET", "/api/v1/jobs/{rest...}", answer(200));
+  auto m = r.match("GET", "/api/v1/jobs/abc/cancel%2Fx");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(m.params.at("rest"), "abc/cancel%2Fx");
+  EXPECT_EQ(r.match("GET", "/api/v1/jobs/7").params.at("rest"), "7");
+  EXPECT_EQ(r.match("GET", "/api/v1/jobs").status, 404);  // one segment at least
+  EXPECT_EQ(r.match("GET", "/api/v1/jobsx/7").status, 404);
+  EXPECT_EQ(r.match("POST", "/api/v1/jobs/7").status, 405);
+}
+
 TEST(RouterTest, UnknownPathIs404) {
   Router r;
   r.add("GET", "/health", answer(200));
