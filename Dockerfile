@@ -15,6 +15,9 @@ RUN apt-get update \
       googletest libgtest-dev libbenchmark-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# ccache (found by CMakeLists.txt) keys on paths below /src, so a cache mounted by the builder
+# (scripts/build-images.sh with podman) is shared with checkouts built elsewhere.
+ENV CCACHE_BASEDIR=/src
 COPY CMakeLists.txt ./
 COPY src ./src
 COPY tests ./tests

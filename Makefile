@@ -56,6 +56,18 @@ test-k8s:
 build-all:
 	scripts/build-images.sh
 
+# The images without a Docker daemon (podman build --isolation=chroot on a bookworm base made by
+# mmdebstrap) when none answers, and checks that each one starts and works; their times are in
+# bench/README.md (longer than `make test`'s budget allows: run them before a release).
+.PHONY: images test-images
+images:
+	@scripts/install-image-tools.sh
+	CHATDB_DOCKER=auto scripts/build-images.sh
+
+test-images:
+	@scripts/install-image-tools.sh
+	scripts/test-images.sh
+
 deploy-all:
 	scripts/deploy-all.sh
 
