@@ -9,7 +9,7 @@ import subprocess
 import pytest
 import yaml
 
-from manifests import KUBERNETES, ROOT, ident, kustomize
+from manifests import KUBERNETES, ROOT, containers, ident, kustomize, workloads
 
 # Every `kubectl apply -f` path of the two documents (and kubernetes/base/namespaces.yaml, which
 # deploy-all.sh applies first where the specification's script runs `kubectl create namespace`).
@@ -95,6 +95,48 @@ def test_no_directory_has_a_file_kubectl_would_choke_on():
         if os.path.isdir(full):
             for name in os.listdir(full):
                 assert not name.startswith("kustomization."), f"{path}{name}: `kubectl apply -f {path}` reads it"
+
+
+def references(docs):
+    """(kind, name) of every ServiceAccount, ConfigMap, Secret and PVC the workloads need."""
+    out = set()
+    for w, spec, _ in workloads(docs):
+        if spec.get("serviceAccountName"):
+            out.add(("ServiceAccount", spec["serviceAccountName"]))
+        claims = {t["metadata"]["name"] for t in w["spec"].get("volumeClaimTemplates", [])}
+        for v in spec.get("volumes", []) or []:
+            if "configMap" in v and not v["configMap"].get("optional"):
+                out.add(("ConfigMap", v["configMap"]["name"]))
+            if "secret" in v and not v["secret"].get("optional"):
+                out.add(("Secret", v["secret"]["secretName"]))
+            if "persistentVolumeClaim" in v and v["persistentVolumeClaim"]["claimName"] not in claims:
+                out.add(("PersistentVolumeClaim", v["persistentVolumeClaim"]["claimName"]))
+        for c in containers(spec):
+            for src in c.get("envFrom", []) or []:
+                for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+                    if key in src and not src[key].get("optional"):
+                        out.add((kind, src[key]["name"]))
+            for e in c.get("env", []) or []:
+                for key, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
+                    ref = (e.get("valueFrom") or {}).get(key)
+                    if ref and not ref.get("optional"):
+                        out.add((kind, ref["name"]))
+    return out
+
+
+@pytest.mark.parametrize("path", [p for p in DOCUMENT_PATHS if not p.endswith("namespaces.yaml")])
+def test_each_document_path_brings_what_its_pods_need(path):
+    """`kubectl apply -f` of one path alone (as the documents do) starts pods that find their
+    ServiceAccounts, ConfigMaps and Secrets: each is in the same file or directory."""
+    docs = kubectl_f(ROOT, path)
+    defined = {(d["kind"], d["metadata"]["name"]) for d in docs}
+    assert references(docs) - defined == set()
+
+
+def test_a_reference_to_another_file_is_caught():
+    docs = kubectl_f(ROOT, "kubernetes/infrastructure/postgres.yaml")
+    docs = [d for d in docs if d["kind"] != "Secret"]
+    assert ("Secret", "postgres-credentials") in references(docs) - {(d["kind"], d["metadata"]["name"]) for d in docs}
 
 
 def copy_tree(tmp_path):
