@@ -14,6 +14,7 @@
 # With podman, CHATDB_CCACHE_DIR (default: this machine's ccache directory, if ccache is
 # installed; empty: none) is mounted as the compile step's ccache, and CHATDB_BUILD_LOCK names
 # a lock file to hold (flock) during each build, for machines whose builds share the CPUs.
+# CHATDB_BUILD_ARGS: more arguments for every build (e.g. --no-cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,7 +66,8 @@ commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 for t in "${targets[@]}"; do
   echo "build-images: chatdb/$t:latest ($builder)"
   start=$SECONDS
-  "${build[@]}" --target "$t" --label "org.opencontainers.image.revision=$commit" \
+  # shellcheck disable=SC2086  # CHATDB_BUILD_ARGS is a list of words
+  "${build[@]}" ${CHATDB_BUILD_ARGS:-} --target "$t" --label "org.opencontainers.image.revision=$commit" \
     -t "chatdb/$t:latest" -t "chatdb/$t:$commit" .
   echo "build-images: chatdb/$t:latest in $((SECONDS - start)) s"
 done

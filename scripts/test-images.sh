@@ -9,7 +9,7 @@
 #     worker connects, requests are made and none fails.
 # Containers share this machine's network (free ports of 127.0.0.1) and are removed afterwards.
 #
-#   scripts/test-images.sh
+#   scripts/test-images.sh [image ...]     default: every image (names without chatdb/)
 #
 # CHATDB_IMAGE_RUN: how to start a container: podman (`podman run`), chroot (the image's root
 # file system from `podman image mount`, entered with unshare and chroot, read-only but for
@@ -37,6 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT
 failures=0
+wanted=("$@")
+# want IMAGE: whether to check it (every image when none is named).
+want() { [ ${#wanted[@]} -eq 0 ] || [[ " ${wanted[*]} " == *" $1 "* ]]; }
 fail() { echo "test-images: FAIL: $*" >&2; failures=$((failures + 1)); }
 ok() { echo "test-images: ok: $*"; }
 
@@ -97,7 +100,7 @@ start() {
     else
       while IFS= read -r line; do cmd+=("$line"); done < <(inspect "$image" '{{range .Config.Cmd}}{{println .}}{{end}}')
     fi
-    local image_env=()
+    local image_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)  # podman run's default
     while IFS= read -r line; do [ -n "$line" ] && image_env+=("$line"); done < <(inspect "$image" '{{range .Config.Env}}{{println .}}{{end}}')
     # A private mount and PID namespace: /proc, /dev and tmpfs (writable /tmp and data dir)
     # exist only for the container's processes and go with them.
@@ -161,6 +164,7 @@ health() {
 
 # --- each service image ---------------------------------------------------------------------
 for t in "${services[@]}"; do
+  want "$t" || continue
   read -r port <<<"$(free_ports 1)"
   start "$t" "chatdb/$t:latest" -e "CHATDB_HOST=127.0.0.1" -e "${port_var[$t]}=$port"
   if body="$(health "http://127.0.0.1:$port" 60)" && [ "$(/usr/bin/python3 -c "import json, sys; print(json.loads(sys.argv[1]).get(\"service\"))" "$body")" = "$t" ]; then
@@ -172,43 +176,47 @@ for t in "${services[@]}"; do
 done
 
 # --- the integration-test image: its entry point and command as the Job runs them ------------
-start integration-tests chatdb/integration-tests:latest
-wait_exit integration-tests 900
-summary="$(grep -E '(passed|failed|error)' "$work/integration-tests.log" | tail -1)"
-if [ "$rc" = 0 ] && grep -q passed <<<"$summary"; then
-  ok "chatdb/integration-tests: pytest tests/integration: $summary"
-else
-  fail "chatdb/integration-tests: exit $rc: ${summary:-no summary}; log:"; tail -40 "$work/integration-tests.log" >&2
+if want integration-tests; then
+  start integration-tests chatdb/integration-tests:latest
+  wait_exit integration-tests 900
+  summary="$(grep -E '(passed|failed|error)' "$work/integration-tests.log" | tail -1)"
+  if [ "$rc" = 0 ] && grep -q passed <<<"$summary"; then
+    ok "chatdb/integration-tests: pytest tests/integration: $summary"
+  else
+    fail "chatdb/integration-tests: exit $rc: ${summary:-no summary}; log:"; tail -40 "$work/integration-tests.log" >&2
+  fi
 fi
 
 # --- the Locust image: master and worker against chatdb up ----------------------------------
-read -r -a ports <<<"$(free_ports 6)"
-up_env=(-e "CHATDB_HOST=127.0.0.1" -e "CHATDB_CPU_CAPACITY=2")
-locust_env=()
-for i in "${!services[@]}"; do
-  t="${services[$i]}"
-  up_env+=(-e "${port_var[$t]}=${ports[$i]}")
-  locust_env+=(-e "${url_var[$t]}=http://127.0.0.1:${ports[$i]}")
-done
-start up chatdb/training-orchestrator:latest "${up_env[@]}" -- up
-if health "http://127.0.0.1:${ports[0]}" 60 >/dev/null; then
-  master_port="${ports[5]}"
-  start locust-master chatdb/locust:latest "${locust_env[@]}" -- -f /mnt/locust/locustfile.py --master \
-    --master-bind-host 127.0.0.1 --master-bind-port "$master_port" --headless --users 4 --spawn-rate 4 \
-    --run-time 20s --expect-workers 1 --expect-workers-max-wait 60 --host "http://127.0.0.1:${ports[0]}"
-  start locust-worker chatdb/locust:latest "${locust_env[@]}" -- -f /mnt/locust/locustfile.py --worker \
-    --master-host 127.0.0.1 --master-port "$master_port"
-  wait_exit locust-master 180
-  total="$(grep -E '^ +Aggregated' "$work/locust-master.log" | tail -1 | awk '{print $2, $3}')"
-  if [ "$rc" = 0 ] && grep -q "Worker .* reported as ready\|connected" "$work/locust-master.log" \
-      && [ "${total%% *}" -gt 0 ] 2>/dev/null && [ "$(awk '{print $2}' <<<"$total")" = "0(0.00%)" ]; then
-    ok "chatdb/locust: master and worker ran $total (requests, failures)"
+if want locust; then
+  read -r -a ports <<<"$(free_ports 6)"
+  up_env=(-e "CHATDB_HOST=127.0.0.1" -e "CHATDB_CPU_CAPACITY=2")
+  locust_env=()
+  for i in "${!services[@]}"; do
+    t="${services[$i]}"
+    up_env+=(-e "${port_var[$t]}=${ports[$i]}")
+    locust_env+=(-e "${url_var[$t]}=http://127.0.0.1:${ports[$i]}")
+  done
+  start up chatdb/training-orchestrator:latest "${up_env[@]}" -- up
+  if health "http://127.0.0.1:${ports[0]}" 60 >/dev/null; then
+    master_port="${ports[5]}"
+    start locust-master chatdb/locust:latest "${locust_env[@]}" -- -f /mnt/locust/locustfile.py --master \
+      --master-bind-host 127.0.0.1 --master-bind-port "$master_port" --headless --users 4 --spawn-rate 4 \
+      --run-time 20s --expect-workers 1 --expect-workers-max-wait 60 --host "http://127.0.0.1:${ports[0]}"
+    start locust-worker chatdb/locust:latest "${locust_env[@]}" -- -f /mnt/locust/locustfile.py --worker \
+      --master-host 127.0.0.1 --master-port "$master_port"
+    wait_exit locust-master 180
+    total="$(grep -E '^ +Aggregated +[0-9]+ +[0-9]+\(' "$work/locust-master.log" | tail -1 | awk '{print $2, $3}')"
+    if [ "$rc" = 0 ] && grep -q "reported as ready" "$work/locust-master.log" \
+        && [ "${total%% *}" -gt 0 ] 2>/dev/null && [ "$(awk '{print $2}' <<<"$total")" = "0(0.00%)" ]; then
+      ok "chatdb/locust: master and worker ran $total (requests, failures)"
+    else
+      fail "chatdb/locust: master exit $rc, requests/failures '${total:-none}'; master log:"
+      tail -30 "$work/locust-master.log" >&2; echo "worker log:" >&2; tail -15 "$work/locust-worker.log" >&2
+    fi
   else
-    fail "chatdb/locust: master exit $rc, requests/failures '${total:-none}'; master log:"
-    tail -30 "$work/locust-master.log" >&2; echo "worker log:" >&2; tail -15 "$work/locust-worker.log" >&2
+    fail "chatdb up (chatdb/training-orchestrator) did not answer; log:"; tail -20 "$work/up.log" >&2
   fi
-else
-  fail "chatdb up (chatdb/training-orchestrator) did not answer; log:"; tail -20 "$work/up.log" >&2
 fi
 
 if [ "$failures" -gt 0 ]; then
