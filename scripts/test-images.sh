@@ -94,11 +94,11 @@ start() {
     user="$(inspect "$image" '{{.Config.User}}')"
     workdir="$(inspect "$image" '{{.Config.WorkingDir}}')"
     local cmd=() line
-    while IFS= read -r line; do cmd+=("$line"); done < <(inspect "$image" '{{range .Config.Entrypoint}}{{println .}}{{end}}')
+    while IFS= read -r line; do [ -n "$line" ] && cmd+=("$line"); done < <(inspect "$image" '{{range .Config.Entrypoint}}{{println .}}{{end}}')
     if [ "$have_args" -eq 1 ]; then
       cmd+=("${args[@]}")
     else
-      while IFS= read -r line; do cmd+=("$line"); done < <(inspect "$image" '{{range .Config.Cmd}}{{println .}}{{end}}')
+      while IFS= read -r line; do [ -n "$line" ] && cmd+=("$line"); done < <(inspect "$image" '{{range .Config.Cmd}}{{println .}}{{end}}')
     fi
     local image_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)  # podman run's default
     while IFS= read -r line; do [ -n "$line" ] && image_env+=("$line"); done < <(inspect "$image" '{{range .Config.Env}}{{println .}}{{end}}')
