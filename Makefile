@@ -58,7 +58,7 @@ build-all:
 
 # The images without a Docker daemon (podman build --isolation=chroot on a bookworm base made by
 # mmdebstrap) when none answers, and checks that each one starts and works; their times are in
-# bench/README.md (longer than `make test`'s budget allows: run them before a release).
+# bench/README.md (too long for `make test` in .ci/run: run them before resolving an image change).
 .PHONY: images test-images
 images:
 	@scripts/install-image-tools.sh
