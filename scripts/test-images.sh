@@ -84,6 +84,7 @@ start() {
   if [ "$mode" = podman ]; then
     local e opts=()
     for e in "${envs[@]}"; do opts+=(-e "$e"); done
+    podman rm -f "chatdb-test-$name" >/dev/null 2>&1 || true  # left by an interrupted run
     podman run -d --name "chatdb-test-$name" "${podman_opts[@]}" "${opts[@]}" "$image" \
       "${args[@]}" >/dev/null
     (podman logs -f "chatdb-test-$name" >"$work/$name.log" 2>&1 &)
