@@ -3,7 +3,7 @@
 #   chatdb/<service>:latest      one per service: `chatdb serve <service>` as user 10001
 #   chatdb/console:latest        the web console: `chatdb serve console`
 #   chatdb/integration-tests     the pytest suites (tests/) with their Debian packages
-#   chatdb/locust                Locust from Debian, for the load-test Job and the web UI
+#   chatdb/locust                Locust from Debian: the master, workers and load-test Job
 # The apt package lists are kept in step with scripts/install-deps.sh; tests/k8s checks it.
 
 # --- build: the compilers and -dev packages of install-deps.sh's "build" and "libraries" groups
@@ -16,6 +16,9 @@ RUN apt-get update \
       googletest libgtest-dev libbenchmark-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# ccache (found by CMakeLists.txt) keys on paths below /src, so a cache mounted by the builder
+# (scripts/build-images.sh with podman) is shared with checkouts built elsewhere.
+ENV CCACHE_BASEDIR=/src
 COPY CMakeLists.txt ./
 COPY cmake ./cmake
 COPY src ./src
@@ -84,16 +87,20 @@ WORKDIR /opt/chatdb
 ENTRYPOINT ["python3", "-m", "pytest"]
 CMD ["-q", "-p", "no:cacheprovider", "/opt/chatdb/tests/integration"]
 
-# --- Locust (single process: Debian's master/worker mode is broken)
+# --- Locust, master and workers (kubernetes/testing/locust.yaml) or one headless process.
+# Debian's python3-locust says its version is '' (locust/_version.py), and a master refuses a
+# worker whose hello carries no version ("an old (pre 2.0) worker"): write the package's version.
 FROM debian:bookworm-slim AS locust
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-locust \
  && rm -rf /var/lib/apt/lists/* \
+ && version="$(dpkg-query -W -f='${Version}' python3-locust)" \
+ && printf "version = '%s'\n" "${version%-*}" > /usr/lib/python3/dist-packages/locust/_version.py \
  && groupadd --system --gid 10001 locust \
  && useradd --system --uid 10001 --gid locust --home-dir /tmp --shell /usr/sbin/nologin locust
 COPY locust/locustfile.py /mnt/locust/locustfile.py
 ENV PYTHONDONTWRITEBYTECODE=1
 USER 10001:10001
-EXPOSE 8089
+EXPOSE 8089 5557
 ENTRYPOINT ["locust"]
 CMD ["-f", "/mnt/locust/locustfile.py"]

@@ -61,6 +61,18 @@ test-k8s:
 build-all:
 	scripts/build-images.sh
 
+# The images without a Docker daemon (podman build --isolation=chroot on a bookworm base made by
+# mmdebstrap) when none answers, and checks that each one starts and works; their times are in
+# bench/README.md (too long for `make test` in .ci/run: run them before resolving an image change).
+.PHONY: images test-images
+images:
+	@scripts/install-image-tools.sh
+	CHATDB_DOCKER=auto scripts/build-images.sh
+
+test-images:
+	@scripts/install-image-tools.sh
+	scripts/test-images.sh
+
 deploy-all:
 	scripts/deploy-all.sh
 

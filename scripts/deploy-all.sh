@@ -5,7 +5,7 @@
 #   3. chatdb-services: the five services, their ingress, HPA and PodDisruptionBudgets
 #   4. chatdb-monitoring: Prometheus, Grafana, Jaeger
 #   5. chatdb-logging: Elasticsearch, Fluent Bit, Kibana
-#   6. chatdb-testing: Locust (the test Jobs run on demand: make test-integration, make test-load)
+#   6. chatdb-testing: Locust master and workers (the test Jobs run on demand: make test-integration, make test-load)
 #
 #   scripts/deploy-all.sh [--no-monitoring] [--no-logging] [--no-testing]
 #
@@ -77,9 +77,9 @@ else
 fi
 
 if [ "$testing" -eq 1 ]; then
-  step "6/6 chatdb-testing: Locust"
+  step "6/6 chatdb-testing: Locust (master and workers)"
   apply 'chatdb.io/component=testing,chatdb.io/run!=on-demand'
-  rollout chatdb-testing deployment/locust
+  rollout chatdb-testing deployment/locust-master deployment/locust-worker
 else
   step "6/6 chatdb-testing: skipped"
 fi

@@ -90,3 +90,20 @@ def test_the_build_stage_copies_what_cmake_reads():
 def test_a_build_stage_missing_a_cmake_input_fails():
     broken = read("Dockerfile").replace("COPY bench ./bench\n", "")
     assert images.build_copy_problems(broken, ROOT) == ["stage build: does not COPY bench/, which CMake reads"]
+
+
+def image_checks(text):
+    """The images scripts/test-images.sh checks: its services=( ... ) and the other images it runs."""
+    import re
+    m = re.search(r"^services=\(([^)]*)\)", text, re.M)
+    assert m, "scripts/test-images.sh has no services=( ... ) list"
+    return set(m.group(1).split()) | set(re.findall(r"^ *start \S+ chatdb/([a-z-]+):latest", text, re.M))
+
+
+def test_test_images_checks_every_built_image(files):
+    assert image_checks(read("scripts", "test-images.sh")) == set(files["targets"])
+
+
+def test_a_forgotten_image_check_is_seen(files):
+    text = read("scripts", "test-images.sh").replace("start integration-tests chatdb/integration-tests:latest", "")
+    assert image_checks(text) != set(files["targets"])

@@ -41,7 +41,6 @@ def test_jaeger_query_serves_the_ui(rendered):
 
 def copy_tree(tmp_path):
     shutil.copytree(KUBERNETES, tmp_path / "kubernetes")
-    shutil.copytree(os.path.join(ROOT, "locust"), tmp_path / "locust")
     return tmp_path / "kubernetes" / "overlays" / "minikube"
 
 
@@ -52,11 +51,11 @@ def test_the_copy_builds(tmp_path):
 @pytest.mark.parametrize("breakage", ["missing-resource", "bad-yaml", "bad-patch"])
 def test_broken_copy_fails(tmp_path, breakage):
     overlay = copy_tree(tmp_path)
-    base = tmp_path / "kubernetes" / "base"
+    manifests = tmp_path / "kubernetes"
     if breakage == "missing-resource":
-        (base / "services" / "ml-engine.yaml").unlink()
+        (manifests / "services" / "ml-engine.yaml").unlink()
     elif breakage == "bad-yaml":
-        (base / "system" / "kafka.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: [\n")
+        (manifests / "infrastructure" / "kafka.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: [\n")
     else:
         k = overlay / "kustomization.yaml"
         k.write_text(k.read_text().replace("/spec/template/spec/containers/0/imagePullPolicy",

@@ -24,7 +24,8 @@ REQUIRED = {
     "ingress-nginx/ingress-nginx-controller": [svc(s) for s in SERVICES] + [("chatdb-services/console", 8080)],
     "chatdb-testing/integration-tests": [svc(s) for s in SERVICES] + [KAFKA],
     "chatdb-testing/load-test": [svc(s) for s in SERVICES] + [KAFKA],
-    "chatdb-testing/locust": [svc(s) for s in SERVICES] + [KAFKA],
+    "chatdb-testing/locust-master": [svc(s) for s in SERVICES] + [KAFKA],
+    "chatdb-testing/locust-worker": [svc(s) for s in SERVICES] + [KAFKA, ("chatdb-testing/locust-master", 5557)],
     "chatdb-system/postgres-init": [POSTGRES],
     "chatdb-system/demo-db-init": [POSTGRES],
     "chatdb-system/kafka-topics": [KAFKA],
@@ -96,7 +97,13 @@ def test_a_removed_allow_rule_refuses_a_required_flow(docs):
 def test_missing_dns_egress_is_caught(docs):
     docs.remove(find(docs, "NetworkPolicy", "allow-dns", "chatdb-testing"))
     problems = flow_problems(docs)
-    assert "required flow refused: ('chatdb-testing/locust', 'kube-system/kube-dns', '53/UDP')" in problems
+    assert "required flow refused: ('chatdb-testing/locust-worker', 'kube-system/kube-dns', '53/UDP')" in problems
+
+
+def test_locust_workers_reach_only_their_master(docs):
+    docs.remove(find(docs, "NetworkPolicy", "locust-master-from-workers", "chatdb-testing"))
+    assert flow_problems(docs) == [
+        "required flow refused: ('chatdb-testing/locust-worker', 'chatdb-testing/locust-master', '5557/TCP')"]
 
 
 def test_a_too_wide_peer_is_caught(docs):
@@ -115,7 +122,7 @@ def test_a_wrong_namespace_label_refuses_flows(docs):
     ns = find(docs, "Namespace", "chatdb-testing")
     ns["metadata"]["labels"]["chatdb.io/tier"] = "tests"
     problems = flow_problems(docs)
-    assert "required flow refused: ('chatdb-testing/locust', 'chatdb-system/kafka', '9092/TCP')" in problems
+    assert "required flow refused: ('chatdb-testing/locust-worker', 'chatdb-system/kafka', '9092/TCP')" in problems
 
 
 def test_the_ingress_controller_is_allowed_only_to_the_services(docs):
