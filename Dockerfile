@@ -11,7 +11,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake ninja-build g++ ccache lld git pkg-config \
       libboost-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libpq-dev librdkafka-dev \
-      libcurl4-openssl-dev libssl-dev libxgboost-dev libpg-query-dev \
+      libcurl4-openssl-dev libssl-dev libxgboost-dev libpg-query-dev libsimdjson-dev \
       googletest libgtest-dev libbenchmark-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -27,7 +27,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-0 libpq5 librdkafka1 librdkafka++1 libcurl4 libssl3 libxgboost0 libpg-query1504.0 wordnet-base \
+      libsqlite3-0 libpq5 librdkafka1 librdkafka++1 libcurl4 libssl3 libxgboost0 libpg-query1504.0 libsimdjson14 wordnet-base \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 chatdb \
  && useradd --system --uid 10001 --gid chatdb --home-dir /var/lib/chatdb --shell /usr/sbin/nologin chatdb \

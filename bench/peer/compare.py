@@ -6,9 +6,10 @@ artifact to the peer, then measures with wrk (1 thread, --connections, --seconds
 in alternating rounds (ChatDB, peer, ChatDB, ...) and reports medians:
   - GET /health; POST /predict one row with a version, without one, and as dataframe_split;
   - POST /jobs (a job row and an outbox row per request, SQLite WAL synchronous=NORMAL on both
-    sides; ChatDB runs `chatdb serve training-orchestrator` on its own store, so the queue only
-    grows), its p99, and ChatDB's rate with --depth jobs already queued against its rate on an
-    empty queue; with --postgres the same on a throwaway PostgreSQL server;
+    sides; ChatDB runs `chatdb serve training-orchestrator` on a store of its own, nothing
+    consumes the jobs, so the queue only grows), each round from an empty queue on both sides,
+    its p99, and ChatDB's rate with --depth jobs already queued against its empty-queue rate;
+    with --postgres the same on a throwaway PostgreSQL server;
   - one 100,000-row dataframe_split batch (best of 3);
   - POST /parse against the query-parser's own GET /health.
 Every wrk run counts the answers that are not 2xx and socket errors; any such run stops the
@@ -26,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -236,8 +238,30 @@ def main():
                                     "PEER_FEATURES": ",".join(names), "PEER_CLASSES": json.dumps(classes)},
                                    args.peer_workers)
         procs.append(peer_proc)
-        jobs_proc, jobs_url = orchestrator(binary, os.path.join(work, "jobs"), "sqlite://" + os.path.join(work, "jobs.db"))
-        procs.append(jobs_proc)
+        pg_url = None
+        if args.postgres:
+            pg_url, pg_stop = start_postgres(work)
+            cleanups.append(pg_stop)
+        made = [0]
+
+        def fresh_orchestrator(store):
+            """`chatdb serve training-orchestrator` on an empty store of its own."""
+            made[0] += 1
+            name = f"jobs{made[0]}"
+            if store == "SQLite":
+                url = "sqlite://" + os.path.join(work, name + ".db")
+            else:
+                subprocess.run(["psql", pg_url, "-q", "-c", f"CREATE DATABASE {name}"], check=True, stdout=subprocess.DEVNULL)
+                url = pg_url.rsplit("/", 1)[0] + "/" + name
+            proc, base = orchestrator(binary, os.path.join(work, name), url)
+            procs.append(proc)
+            return proc, base
+
+        def empty_peer():
+            with sqlite3.connect(os.path.join(work, "peer.db")) as db:
+                db.execute("PRAGMA busy_timeout=5000")
+                db.execute("DELETE FROM jobs")
+                db.execute("DELETE FROM outbox")
 
         rng = np.random.default_rng(7)
         one = [round(float(v), 5) for v in rng.normal(0, 1, FEATURES)]
@@ -265,16 +289,26 @@ def main():
                     raise RuntimeError(f"{u}/predict answered {r.status_code}: {r.text[:300]}")
         scenarios = [("GET /health", urls["ML_ENGINE"] + "/health", peer_url + "/health", "GET", None)]
         scenarios += [(f"POST /{k}", urls["ML_ENGINE"] + "/predict", peer_url + "/predict", "POST", b) for k, b in bodies.items()]
-        scenarios.append(("POST /jobs", jobs_url + "/jobs", peer_url + "/jobs", "POST", job_body))
         results = {name: ([], []) for name, *_ in scenarios}
         p99s = {name: ([], []) for name, *_ in scenarios}
+        results["POST /jobs, empty queue"], p99s["POST /jobs, empty queue"] = ([], []), ([], [])
+        requests.post(peer_url + "/jobs", data=job_body, timeout=10).raise_for_status()  # the peer's tables exist
         for _ in range(args.rounds):
             for name, mine, theirs, method, body in scenarios:
                 for side, url in enumerate((mine, theirs)):
                     rps, p99 = wrk(url, secs, conns, method, body)
                     results[name][side].append(rps)
                     p99s[name][side].append(p99)
-        for name, *_ in scenarios:
+            # Jobs: each round starts from an empty queue on both sides.
+            proc, url = fresh_orchestrator("SQLite")
+            for side, target in enumerate((url, peer_url)):
+                if side:
+                    empty_peer()
+                rps, p99 = wrk(target + "/jobs", secs, conns, "POST", job_body)
+                results["POST /jobs, empty queue"][side].append(rps)
+                p99s["POST /jobs, empty queue"][side].append(p99)
+            proc.stop()
+        for name in results:
             a, b = median(results[name][0]), median(results[name][1])
             rows.append((name, f"{a:,.0f} (p99 {median(p99s[name][0]):.1f} ms)",
                          f"{b:,.0f} (p99 {median(p99s[name][1]):.1f} ms)", f"{a / b:.2f}x"))
@@ -312,17 +346,18 @@ def main():
                      f"{b:,.0f} (its /health)", f"{a / b:.2f}x"))
 
         # POST /jobs with a deep queue, against the empty-queue rate measured above.
-        stores = [("SQLite", jobs_url, median(results["POST /jobs"][0]))]
+        stores = [("SQLite", median(results["POST /jobs, empty queue"][0]))]
         if args.postgres:
-            pg_url, pg_stop = start_postgres(work)
-            cleanups.append(pg_stop)
-            pg_proc, pg_jobs = orchestrator(binary, os.path.join(work, "jobs-pg"), pg_url)
-            procs.append(pg_proc)
-            empty = [wrk(pg_jobs + "/jobs", secs, conns, "POST", job_body) for _ in range(args.rounds)]
+            empty = []
+            for _ in range(args.rounds):
+                proc, url = fresh_orchestrator("PostgreSQL")
+                empty.append(wrk(url + "/jobs", secs, conns, "POST", job_body))
+                proc.stop()
             rate = median(r[0] for r in empty)
-            stores.append(("PostgreSQL", pg_jobs, rate))
+            stores.append(("PostgreSQL", rate))
             rows.append(("POST /jobs on PostgreSQL, empty queue", f"{rate:,.0f} (p99 {median(r[1] for r in empty):.1f} ms)", "-", "-"))
-        for store, url, empty_rate in stores:
+        for store, empty_rate in stores:
+            _, url = fresh_orchestrator(store)
             while queue_depth(url) < args.depth:
                 wrk(url + "/jobs", secs, conns, "POST", job_body)
             runs = [wrk(url + "/jobs", secs, conns, "POST", job_body) for _ in range(args.rounds)]

@@ -19,6 +19,30 @@ Result<std::optional<Job>> load(Transaction& tx, const std::string& id) {
   return std::optional<Job>{Job::from_row(r->rows[0])};
 }
 
+// Keeps job_counts in step with a job entering `to` from `from` (nullptr: a new job), in the
+// transaction that changes the job, so counting never needs a scan of the jobs.
+Status recount(Transaction& tx, const Job& job, const char* from, const char* to) {
+  if (from) {
+    auto r = tx.execute("UPDATE job_counts SET jobs = jobs - 1, cpu = cpu - $1 WHERE status = $2 AND priority = $3",
+                        {job.spec.cpu_request, std::string(from), job.spec.priority});
+    if (!r.ok()) return r.error();
+  }
+  auto r = tx.execute(
+      "INSERT INTO job_counts (status, priority, jobs, cpu) VALUES ($1, $2, 1, $3) "
+      "ON CONFLICT (status, priority) DO UPDATE SET jobs = job_counts.jobs + 1, cpu = job_counts.cpu + excluded.cpu",
+      {std::string(to), job.spec.priority, job.spec.cpu_request});
+  if (!r.ok()) return r.error();
+  return Status::success();
+}
+
+// The position of the newest queued job of its priority: every queued job of a higher or the
+// same priority is ahead of it or is it (read from job_counts: constant cost).
+Result<std::optional<std::int64_t>> newest_position(Transaction& tx, std::int64_t priority) {
+  auto r = tx.query("SELECT COALESCE(SUM(jobs), 0) FROM job_counts WHERE status = 'queued' AND priority >= $1", {priority});
+  if (!r.ok()) return r.error();
+  return std::optional<std::int64_t>{metadata::as_int(r->rows[0][0])};
+}
+
 Result<std::optional<std::int64_t>> position(Transaction& tx, const Job& job) {
   if (job.status != status::kQueued) return std::optional<std::int64_t>{};
   auto r = tx.query(
@@ -83,9 +107,15 @@ Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request
           {idempotency_key, canonical, id, now});
       if (!key.ok()) return key.error();  // a concurrent twin won: the client retries and finds it
     }
-    auto created = view(tx, id);
-    if (!created.ok()) return created.error();
-    out.emplace(std::move(created.value()), true);
+    Job job;
+    job.id = id;
+    job.status = status::kQueued;
+    job.spec = request;
+    job.submitted_at = now;
+    if (Status counted = recount(tx, job, nullptr, status::kQueued); !counted.ok()) return counted;
+    auto pos = newest_position(tx, request.priority);
+    if (!pos.ok()) return pos.error();
+    out.emplace(JobView{std::move(job), pos.value()}, true);
     return Status::success();
   });
   if (!st.ok()) return st.error();
@@ -150,6 +180,7 @@ Result<JobView> JobRepository::cancel(const std::string& id) {
         "WHERE id = $2",
         {now, id});
     if (!r.ok()) return r.error();
+    if (Status counted = recount(tx, **job, (*job)->status.c_str(), status::kCancelled); !counted.ok()) return counted;
     auto v = view(tx, id);
     if (!v.ok()) return v.error();
     out = std::move(v.value());
@@ -168,10 +199,12 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
       auto lock = tx.query("SELECT pg_advisory_xact_lock(727275)");
       if (!lock.ok()) return lock.error();
     }
-    auto running = tx.query("SELECT COALESCE(SUM(cpu_request), 0) FROM training_jobs WHERE status = 'running'");
+    auto running = tx.query("SELECT COALESCE(SUM(cpu), 0) FROM job_counts WHERE status = 'running'");
     if (!running.ok()) return running.error();
     double used = metadata::as_double(running->rows[0][0]);
+    if (used >= capacity - 1e-9) return Status::success();  // full: no job can fit
     std::int64_t now = unix_millis();
+    // In the order of the training_jobs_queue index: reads the head of the queue, not all of it.
     auto queued = tx.query(std::string("SELECT ") + Job::columns() +
                                " FROM training_jobs WHERE status = 'queued' AND not_before <= $1 "
                                "ORDER BY priority DESC, seq ASC LIMIT 100",
@@ -191,6 +224,7 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
       if (!r.ok()) return r.error();
       Status queuedmsg = outbox::append(tx, training_topic_, job.id, job.training_message().dump());
       if (!queuedmsg.ok()) return queuedmsg;
+      if (Status counted = recount(tx, job, status::kQueued, status::kRunning); !counted.ok()) return counted;
       started.push_back(std::move(job));
     }
     return Status::success();
@@ -209,13 +243,14 @@ Status JobRepository::fail_or_retry(Transaction& tx, const Job& job, const std::
         "updated_at = $3 WHERE id = $4",
         {error, now + backoff, now, job.id});
     if (!r.ok()) return r.error();
-    return Status::success();
+    return recount(tx, job, job.status.c_str(), status::kQueued);
   }
   auto r = tx.execute(
       "UPDATE training_jobs SET status = 'failed', error = $1, finished_at = $2, lease_expires_at = NULL, "
       "updated_at = $2 WHERE id = $3",
       {error, now, job.id});
   if (!r.ok()) return r.error();
+  if (Status counted = recount(tx, job, job.status.c_str(), status::kFailed); !counted.ok()) return counted;
   finished = Finished{status::kFailed, seconds_since(job, now)};
   return Status::success();
 }
@@ -242,6 +277,7 @@ Result<std::optional<Finished>> JobRepository::apply(const JobEvent& event) {
           "finished_at = $3, lease_expires_at = NULL, updated_at = $3 WHERE id = $4",
           {event.model_version ? Value{*event.model_version} : Value{nullptr}, event.metrics.dump(), now, job.id});
       if (!r.ok()) return r.error();
+      if (Status counted = recount(tx, job, job.status.c_str(), status::kSucceeded); !counted.ok()) return counted;
       finished = Finished{status::kSucceeded, seconds_since(job, now)};
       return Status::success();
     }
@@ -280,7 +316,7 @@ Result<JobCounts> JobRepository::counts() {
   JobCounts out;
   Status st = store_.transact([&](Transaction& tx) -> Status {
     out = {};
-    auto r = tx.query("SELECT status, COUNT(*), COALESCE(SUM(cpu_request), 0) FROM training_jobs GROUP BY status");
+    auto r = tx.query("SELECT status, SUM(jobs), SUM(cpu) FROM job_counts GROUP BY status");
     if (!r.ok()) return r.error();
     for (const auto& row : r->rows) {
       std::string s = metadata::as_text(row[0]);

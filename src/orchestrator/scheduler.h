@@ -9,9 +9,11 @@
 
 namespace chatdb::orchestrator {
 
-/// The orchestrator's clock: on every tick (and at once when woken) it fails timed-out jobs,
-/// retries or fails jobs whose engine went silent, admits queued jobs within the CPU capacity,
-/// and reports what it did through `on_tick`. Errors (the store down) are logged and retried
+/// The orchestrator's clock: once per interval it fails timed-out jobs, retries or fails jobs
+/// whose engine went silent and counts the jobs; on every tick, and at once when woken (by a
+/// submission or a finished job), it admits queued jobs within the CPU capacity (a constant
+/// cost: counts and an index, never a scan of the queue); it reports what it did through
+/// `on_tick` (`counts` only when it counted). Errors (the store down) are logged and retried
 /// on the next tick. Thread-safe.
 class Scheduler {
  public:
@@ -35,6 +37,7 @@ class Scheduler {
   double capacity_;
   std::chrono::milliseconds interval_;
   std::function<void(const Tick&)> on_tick_;
+  std::chrono::steady_clock::time_point last_periodic_{};  // of the worker's thread (or run_once's caller)
   PeriodicWorker worker_;
 };
 
