@@ -11,7 +11,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake ninja-build g++ ccache lld git pkg-config \
       libboost-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libpq-dev librdkafka-dev \
-      libcurl4-openssl-dev libssl-dev libxgboost-dev libpg-query-dev libsimdjson-dev \
+      libcurl4-openssl-dev libssl-dev libxgboost-dev libsimdjson-dev libpg-query-dev \
       googletest libgtest-dev libbenchmark-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -67,6 +67,7 @@ USER root
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       python3 python3-pytest python3-requests python3-xgboost python3-sklearn python3-yaml python3-confluent-kafka \
+      python3-fastapi python3-uvicorn python3-uvloop python3-httptools \
  && rm -rf /var/lib/apt/lists/*
 COPY tests /opt/chatdb/tests
 ENV PYTHONDONTWRITEBYTECODE=1 \
