@@ -91,15 +91,17 @@ const std::vector<Migration>& migrations() {
              tag_value TEXT NOT NULL,
              PRIMARY KEY (model_name, version, tag_key)))"}},
       {2,
-       "job counts by status and priority (queue positions and gauges without scanning the jobs), the queue's order as an index",
+       "job counts by status and priority in a few shards (queue positions and gauges without scanning the jobs), "
+       "the queue's order as an index",
        {R"(CREATE TABLE job_counts (
              status TEXT NOT NULL,
              priority BIGINT NOT NULL,
+             shard BIGINT NOT NULL,
              jobs BIGINT NOT NULL,
              cpu DOUBLE PRECISION NOT NULL,
-             PRIMARY KEY (status, priority)))",
-        "INSERT INTO job_counts (status, priority, jobs, cpu) "
-        "SELECT status, priority, COUNT(*), COALESCE(SUM(cpu_request), 0) FROM training_jobs GROUP BY status, priority",
+             PRIMARY KEY (status, priority, shard)))",
+        "INSERT INTO job_counts (status, priority, shard, jobs, cpu) "
+        "SELECT status, priority, 0, COUNT(*), COALESCE(SUM(cpu_request), 0) FROM training_jobs GROUP BY status, priority",
         "CREATE INDEX training_jobs_queue ON training_jobs (status, priority DESC, seq)"}},
   };
   return kMigrations;

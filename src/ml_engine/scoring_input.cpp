@@ -1,5 +1,6 @@
 #include "ml_engine/scoring_input.h"
 
+#include "common/json_parse.h"
 #include "ml/csv_parser.h"
 #include "ml/dataset.h"
 
@@ -317,10 +318,22 @@ Result<FeatureMatrix> encode_csv(const MatrixWriter& w, const std::string& text)
 
 Result<ScoringInput> ScoringInput::from_json(std::string_view body) {
   auto document = std::make_shared<Document>();
+  // The same limits, and the same words, as every other JSON body (parse_json).
+  const JsonLimits limits;
   element root;
-  if (auto error = document->parser.parse(body.data(), body.size()).get(root)) {
-    return Error::invalid(std::string("the body is not valid JSON (") + simdjson::error_message(error) + "); " + kUsage);
+  auto error = document->parser.allocate(std::max<std::size_t>(body.size(), 1), limits.max_depth);
+  if (!error) error = document->parser.parse(body.data(), body.size()).get(root);
+  if (error == simdjson::DEPTH_ERROR) {
+    return Error::invalid("the body: the JSON is nested deeper than the limit of " + std::to_string(limits.max_depth) +
+                          " levels of arrays and objects");
   }
+  if (error == simdjson::NUMBER_ERROR) {
+    return Error::invalid("the body: the JSON holds a number out of range (such as 1e999) or malformed");
+  }
+  if (error == simdjson::MEMALLOC || error == simdjson::CAPACITY) {
+    return Error{ErrorCode::kPayloadTooLarge, "the body is too large to read; send smaller batches", false};
+  }
+  if (error) return Error::invalid(std::string("the body is not valid JSON (") + simdjson::error_message(error) + "); " + kUsage);
   simdjson::dom::object fields;
   if (root.get(fields)) return Error::invalid(std::string("the body must be a JSON object; ") + kUsage);
   ScoringInput in;

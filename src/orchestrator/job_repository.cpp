@@ -5,12 +5,15 @@
 #include "outbox/outbox.h"
 
 #include <algorithm>
+#include <random>
 
 namespace chatdb::orchestrator {
 namespace {
 
 using metadata::Transaction;
 using metadata::Value;
+
+constexpr std::int64_t kCountShards = 8;
 
 Result<std::optional<Job>> load(Transaction& tx, const std::string& id) {
   auto r = tx.query(std::string("SELECT ") + Job::columns() + " FROM training_jobs WHERE id = $1", {id});
@@ -19,20 +22,28 @@ Result<std::optional<Job>> load(Transaction& tx, const std::string& id) {
   return std::optional<Job>{Job::from_row(r->rows[0])};
 }
 
-// Keeps job_counts in step with a job entering `to` from `from` (nullptr: a new job), in the
-// transaction that changes the job, so counting never needs a scan of the jobs.
-Status recount(Transaction& tx, const Job& job, const char* from, const char* to) {
-  if (from) {
-    auto r = tx.execute("UPDATE job_counts SET jobs = jobs - 1, cpu = cpu - $1 WHERE status = $2 AND priority = $3",
-                        {job.spec.cpu_request, std::string(from), job.spec.priority});
-    if (!r.ok()) return r.error();
-  }
+// Adds `jobs` jobs of `job`'s priority and CPUs to the count of `status`. PostgreSQL runs
+// submissions concurrently: each adds to one of a few rows (shards) picked at random, so that
+// they do not queue on one row's lock through every commit; the counts are the shards' sums.
+Status add_count(Transaction& tx, metadata::Dialect dialect, const Job& job, const std::string& status, std::int64_t jobs) {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  const std::int64_t shard = dialect == metadata::Dialect::kPostgres ? static_cast<std::int64_t>(random() % kCountShards) : 0;
   auto r = tx.execute(
-      "INSERT INTO job_counts (status, priority, jobs, cpu) VALUES ($1, $2, 1, $3) "
-      "ON CONFLICT (status, priority) DO UPDATE SET jobs = job_counts.jobs + 1, cpu = job_counts.cpu + excluded.cpu",
-      {std::string(to), job.spec.priority, job.spec.cpu_request});
+      "INSERT INTO job_counts (status, priority, shard, jobs, cpu) VALUES ($1, $2, $3, $4, $5) "
+      "ON CONFLICT (status, priority, shard) DO UPDATE SET jobs = job_counts.jobs + excluded.jobs, cpu = job_counts.cpu + excluded.cpu",
+      {status, job.spec.priority, shard, jobs, static_cast<double>(jobs) * job.spec.cpu_request});
   if (!r.ok()) return r.error();
   return Status::success();
+}
+
+// Keeps job_counts in step with a job entering `to` from `from` (nullptr: a new job), in the
+// transaction that changes the job, so counting never needs a scan of the jobs.
+Status recount(Transaction& tx, metadata::Dialect dialect, const Job& job, const char* from, const char* to) {
+  if (!from) return add_count(tx, dialect, job, to, 1);
+  // Rows in one order (by status) in every transaction, so that two never wait on each other.
+  const bool from_first = std::string_view(from) < std::string_view(to);
+  if (Status s = add_count(tx, dialect, job, from_first ? from : to, from_first ? -1 : 1); !s.ok()) return s;
+  return add_count(tx, dialect, job, from_first ? to : from, from_first ? 1 : -1);
 }
 
 // The position of the newest queued job of its priority: every queued job of a higher or the
@@ -112,7 +123,7 @@ Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request
     job.status = status::kQueued;
     job.spec = request;
     job.submitted_at = now;
-    if (Status counted = recount(tx, job, nullptr, status::kQueued); !counted.ok()) return counted;
+    if (Status counted = recount(tx, store_.dialect(), job, nullptr, status::kQueued); !counted.ok()) return counted;
     auto pos = newest_position(tx, request.priority);
     if (!pos.ok()) return pos.error();
     out.emplace(JobView{std::move(job), pos.value()}, true);
@@ -180,7 +191,7 @@ Result<JobView> JobRepository::cancel(const std::string& id) {
         "WHERE id = $2",
         {now, id});
     if (!r.ok()) return r.error();
-    if (Status counted = recount(tx, **job, (*job)->status.c_str(), status::kCancelled); !counted.ok()) return counted;
+    if (Status counted = recount(tx, store_.dialect(), **job, (*job)->status.c_str(), status::kCancelled); !counted.ok()) return counted;
     auto v = view(tx, id);
     if (!v.ok()) return v.error();
     out = std::move(v.value());
@@ -190,10 +201,11 @@ Result<JobView> JobRepository::cancel(const std::string& id) {
   return std::move(*out);
 }
 
-Result<std::vector<Job>> JobRepository::admit(double capacity) {
+Result<std::vector<Job>> JobRepository::admit(double capacity, bool* full) {
   std::vector<Job> started;
   Status st = store_.transact([&](Transaction& tx) -> Status {
     started.clear();
+    if (full) *full = false;
     if (store_.dialect() == metadata::Dialect::kPostgres) {
       // Several orchestrator replicas: one admits at a time, so capacity holds across them.
       auto lock = tx.query("SELECT pg_advisory_xact_lock(727275)");
@@ -202,7 +214,10 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
     auto running = tx.query("SELECT COALESCE(SUM(cpu), 0) FROM job_counts WHERE status = 'running'");
     if (!running.ok()) return running.error();
     double used = metadata::as_double(running->rows[0][0]);
-    if (used >= capacity - 1e-9) return Status::success();  // full: no job can fit
+    if (used >= capacity - 1e-9) {  // no job can fit
+      if (full) *full = true;
+      return Status::success();
+    }
     std::int64_t now = unix_millis();
     // In the order of the training_jobs_queue index: reads the head of the queue, not all of it.
     auto queued = tx.query(std::string("SELECT ") + Job::columns() +
@@ -224,9 +239,10 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
       if (!r.ok()) return r.error();
       Status queuedmsg = outbox::append(tx, training_topic_, job.id, job.training_message().dump());
       if (!queuedmsg.ok()) return queuedmsg;
-      if (Status counted = recount(tx, job, status::kQueued, status::kRunning); !counted.ok()) return counted;
+      if (Status counted = recount(tx, store_.dialect(), job, status::kQueued, status::kRunning); !counted.ok()) return counted;
       started.push_back(std::move(job));
     }
+    if (full) *full = used >= capacity - 1e-9;
     return Status::success();
   });
   if (!st.ok()) return st.error();
@@ -243,14 +259,14 @@ Status JobRepository::fail_or_retry(Transaction& tx, const Job& job, const std::
         "updated_at = $3 WHERE id = $4",
         {error, now + backoff, now, job.id});
     if (!r.ok()) return r.error();
-    return recount(tx, job, job.status.c_str(), status::kQueued);
+    return recount(tx, store_.dialect(), job, job.status.c_str(), status::kQueued);
   }
   auto r = tx.execute(
       "UPDATE training_jobs SET status = 'failed', error = $1, finished_at = $2, lease_expires_at = NULL, "
       "updated_at = $2 WHERE id = $3",
       {error, now, job.id});
   if (!r.ok()) return r.error();
-  if (Status counted = recount(tx, job, job.status.c_str(), status::kFailed); !counted.ok()) return counted;
+  if (Status counted = recount(tx, store_.dialect(), job, job.status.c_str(), status::kFailed); !counted.ok()) return counted;
   finished = Finished{status::kFailed, seconds_since(job, now)};
   return Status::success();
 }
@@ -277,7 +293,7 @@ Result<std::optional<Finished>> JobRepository::apply(const JobEvent& event) {
           "finished_at = $3, lease_expires_at = NULL, updated_at = $3 WHERE id = $4",
           {event.model_version ? Value{*event.model_version} : Value{nullptr}, event.metrics.dump(), now, job.id});
       if (!r.ok()) return r.error();
-      if (Status counted = recount(tx, job, job.status.c_str(), status::kSucceeded); !counted.ok()) return counted;
+      if (Status counted = recount(tx, store_.dialect(), job, job.status.c_str(), status::kSucceeded); !counted.ok()) return counted;
       finished = Finished{status::kSucceeded, seconds_since(job, now)};
       return Status::success();
     }

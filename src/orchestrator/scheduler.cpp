@@ -24,6 +24,10 @@ void Scheduler::start() { worker_.start(); }
 void Scheduler::stop() { worker_.stop(); }
 void Scheduler::wake() { worker_.wake(); }
 
+void Scheduler::submitted() {
+  if (!full_.load()) worker_.wake();
+}
+
 Scheduler::Tick Scheduler::run_once() {
   Tick tick;
   // A wake (a submission, a finished job) asks for admission only; leases, timeouts and the
@@ -36,7 +40,9 @@ Scheduler::Tick Scheduler::run_once() {
     if (reaped.ok()) tick.finished = std::move(reaped.value());
     else Logger::warn("scheduler: cannot reap jobs", {{"error", reaped.error().message}});
   }
-  auto admitted = jobs_.admit(capacity_);
+  bool full = false;
+  auto admitted = jobs_.admit(capacity_, &full);
+  full_.store(admitted.ok() && full);
   if (admitted.ok()) tick.admitted = std::move(admitted.value());
   else Logger::warn("scheduler: cannot admit jobs", {{"error", admitted.error().message}});
   if (periodic || !tick.admitted.empty()) {

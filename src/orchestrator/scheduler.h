@@ -4,6 +4,7 @@
 
 #include "common/periodic_worker.h"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 
@@ -28,7 +29,11 @@ class Scheduler {
 
   void start();
   void stop();
+  /// Something may have freed CPUs (a job finished or was cancelled): admit now.
   void wake();
+  /// A job was queued: admit now, unless the capacity is used up (then only a job that ends
+  /// can make room, and its wake() admits), so submissions cost the scheduler nothing.
+  void submitted();
   /// One pass, on the caller's thread.
   Tick run_once();
 
@@ -37,6 +42,7 @@ class Scheduler {
   double capacity_;
   std::chrono::milliseconds interval_;
   std::function<void(const Tick&)> on_tick_;
+  std::atomic<bool> full_{false};  // the last admission found the capacity used up
   std::chrono::steady_clock::time_point last_periodic_{};  // of the worker's thread (or run_once's caller)
   PeriodicWorker worker_;
 };

@@ -71,6 +71,10 @@ TEST(ScoringInputTest, BadInputIsRefusedByName) {
   auto json = [](const std::string& body) { return refusal(ScoringInput::from_json(body)); };
   EXPECT_NE(json("{\"model\": \"m\", \"instances\": [").find("not valid JSON"), std::string::npos);
   EXPECT_NE(json("[1]").find("must be a JSON object"), std::string::npos);
+  EXPECT_NE(json("{\"model\": \"m\", \"instances\": " + std::string(100, '[') + std::string(100, ']') + "}")
+                .find("nested deeper than the limit of 64"),
+            std::string::npos);
+  EXPECT_NE(json(R"({"model": "m", "instances": [{"age": 1e999}]})").find("number out of range"), std::string::npos);
   EXPECT_NE(json(R"({"instances": [{"age": 1}]})").find("'model' must be the name"), std::string::npos);
   EXPECT_NE(json(R"({"model": "m", "version": "1", "instances": [{}]})").find("'version' must be a version number"), std::string::npos);
   EXPECT_NE(json(R"({"model": "m", "version": 1, "alias": "a", "instances": [{}]})").find("not both"), std::string::npos);
