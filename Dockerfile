@@ -12,7 +12,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake ninja-build g++ ccache lld git pkg-config \
       libboost-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libpq-dev librdkafka-dev \
-      libcurl4-openssl-dev libssl-dev libxgboost-dev libpg-query-dev \
+      libcurl4-openssl-dev libssl-dev libxgboost-dev libsimdjson-dev libpg-query-dev \
       googletest libgtest-dev libbenchmark-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -33,7 +33,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libsqlite3-0 libpq5 librdkafka1 librdkafka++1 libcurl4 libssl3 libxgboost0 libpg-query1504.0 wordnet-base \
+      libsqlite3-0 libpq5 librdkafka1 librdkafka++1 libcurl4 libssl3 libxgboost0 libpg-query1504.0 libsimdjson14 wordnet-base \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 chatdb \
  && useradd --system --uid 10001 --gid chatdb --home-dir /var/lib/chatdb --shell /usr/sbin/nologin chatdb \
@@ -78,6 +78,7 @@ USER root
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       python3 python3-pytest python3-requests python3-xgboost python3-sklearn python3-yaml python3-confluent-kafka \
+      python3-fastapi python3-uvicorn python3-uvloop python3-httptools \
  && rm -rf /var/lib/apt/lists/*
 COPY tests /opt/chatdb/tests
 ENV PYTHONDONTWRITEBYTECODE=1 \

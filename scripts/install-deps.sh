@@ -9,12 +9,14 @@ packages=(
   cmake ninja-build g++ ccache lld git pkg-config
   # libraries
   libboost-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev libpq-dev librdkafka-dev
-  libcurl4-openssl-dev libssl-dev libxgboost-dev libpg-query-dev
+  libcurl4-openssl-dev libssl-dev libxgboost-dev libpg-query-dev libsimdjson-dev
   # general English for the query parser (WordNet)
   wordnet-base
   # tests and benchmarks
   googletest libgtest-dev libbenchmark-dev python3 python3-pytest python3-requests
   python3-xgboost python3-sklearn python3-yaml python3-locust python3-confluent-kafka prometheus wrk postgresql
+  # the FastAPI peer of bench/peer
+  python3-fastapi python3-uvicorn python3-uvloop python3-httptools
   shellcheck
   # the web console's browser tests (tests/browser drives it with playwright-core)
   chromium

@@ -59,6 +59,7 @@ RESULT_TOPIC=query_results
 TRAINING_TOPIC=training_jobs
 JOB_EVENTS_TOPIC=job_events
 PREDICTION_TOPIC=predictions
+MODEL_EVENTS_TOPIC=model_events
 S3_ENDPOINT=http://127.0.0.1:$s3_port
 S3_BUCKET=model-artifacts
 AWS_ACCESS_KEY_ID=S3RVER
@@ -96,7 +97,7 @@ start_postgres() {
 
 start_broker() {
   "$broker_bin" --port "$kafka_port" --partitions 3 --until-signal \
-    queries query_results training_jobs job_events predictions >"$dir/logs/broker.out" 2>"$dir/logs/broker.log" &
+    queries query_results training_jobs job_events predictions model_events >"$dir/logs/broker.out" 2>"$dir/logs/broker.log" &
   echo $! > "$dir/pids/broker"
   wait_for "the broker" bash -c "exec 3<>/dev/tcp/127.0.0.1/$kafka_port"
 }

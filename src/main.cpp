@@ -136,6 +136,7 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
     options.training_topic = config.training_topic;
     options.job_events_topic = config.job_events_topic;
     options.prediction_topic = config.prediction_topic;
+    options.model_events_topic = config.model_events_topic;
     options.orchestrator_url = config.training_orchestrator_url;
     options.registry_url = config.model_registry_url;
     options.datasets = {config.dataset_root, config.s3_endpoint, config.aws_access_key_id, config.aws_secret_access_key, {},
@@ -148,7 +149,8 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
   }
   if (name == console::Console::kName) return console::make_console(config);
   if (name == model_registry::ModelRegistry::kName) {
-    return std::make_shared<model_registry::ModelRegistry>(backends.metadata, backends.artifacts);
+    return std::make_shared<model_registry::ModelRegistry>(backends.metadata, backends.artifacts, backends.bus,
+                                                           config.model_events_topic);
   }
   if (name == test_service::TestService::kName) {
     std::vector<test_service::Target> targets = {

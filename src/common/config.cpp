@@ -158,6 +158,8 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::training_topic, "TRAINING_TOPIC", topic)));
     s.push_back(make("PREDICTION_TOPIC", "prediction-topic", "predictions", "topic of prediction batches",
                      field(&Config::prediction_topic, "PREDICTION_TOPIC", topic)));
+    s.push_back(make("MODEL_EVENTS_TOPIC", "model-events-topic", "model_events", "topic of model registry changes (versions, aliases)",
+                     field(&Config::model_events_topic, "MODEL_EVENTS_TOPIC", topic)));
     s.push_back(make("JOB_EVENTS_TOPIC", "job-events-topic", "job_events", "topic of training job events",
                      field(&Config::job_events_topic, "JOB_EVENTS_TOPIC", topic)));
     s.push_back(make("TRAINING_ORCHESTRATOR_URL", "training-orchestrator-url", "", "base URL of training-orchestrator (default: this host)",

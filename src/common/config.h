@@ -47,6 +47,7 @@ struct Config {
   std::string training_topic;
   std::string prediction_topic;
   std::string job_events_topic;
+  std::string model_events_topic;
   std::string training_orchestrator_url;
   std::string query_parser_url;
   std::string ml_engine_url;

@@ -94,6 +94,19 @@ const std::vector<Migration>& migrations() {
        "trace context of jobs and outbox events (W3C traceparent, tracestate)",
        {"ALTER TABLE training_jobs ADD COLUMN traceparent TEXT", "ALTER TABLE training_jobs ADD COLUMN tracestate TEXT",
         "ALTER TABLE outbox ADD COLUMN traceparent TEXT", "ALTER TABLE outbox ADD COLUMN tracestate TEXT"}},
+       {3,
+       "job counts by status and priority in a few shards (queue positions and gauges without scanning the jobs), "
+       "the queue's order as an index",
+       {R"(CREATE TABLE job_counts (
+             status TEXT NOT NULL,
+             priority BIGINT NOT NULL,
+             shard BIGINT NOT NULL,
+             jobs BIGINT NOT NULL,
+             cpu DOUBLE PRECISION NOT NULL,
+             PRIMARY KEY (status, priority, shard)))",
+        "INSERT INTO job_counts (status, priority, shard, jobs, cpu) "
+        "SELECT status, priority, 0, COUNT(*), COALESCE(SUM(cpu_request), 0) FROM training_jobs GROUP BY status, priority",
+        "CREATE INDEX training_jobs_queue ON training_jobs (status, priority DESC, seq)"}},
   };
   return kMigrations;
 }

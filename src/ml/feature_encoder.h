@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -67,6 +68,19 @@ class FeatureEncoder {
 
   /// The given rows of the dataset it was fit on (or one with the same columns).
   std::vector<float> encode(const Dataset& dataset, const std::vector<std::size_t>& rows) const;
+
+  /// For readers of other input layouts (ml_engine's scoring formats): the feature of that
+  /// name (an index into features()) or -1; the first input of a feature; the position of a
+  /// category among a feature's sorted categories, or -1 when unseen.
+  std::ptrdiff_t feature_index(const std::string& name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
+  }
+  std::size_t offset(std::size_t feature) const { return offset_[feature]; }
+  std::int64_t category_index(std::size_t feature, const std::string& text) const {
+    auto it = category_index_[feature].find(text);
+    return it == category_index_[feature].end() ? -1 : static_cast<std::int64_t>(it->second);
+  }
 
   /// Prediction instances: a JSON array of objects {feature: value}. Numbers for numeric
   /// features; strings (or numbers, read as their text) for categorical ones; null for missing.

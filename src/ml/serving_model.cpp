@@ -55,11 +55,8 @@ Status ServingModel::check_artifact(const nlohmann::json& metadata, std::string_
   return Status::success();
 }
 
-Result<nlohmann::json> ServingModel::predict(const nlohmann::json& instances,
-                                             std::chrono::steady_clock::time_point deadline) const {
-  auto rows = encoder_.encode_instances(instances, target_.name());
-  if (!rows) return rows.error();
-  const std::size_t n = instances.size();
+Result<Prediction> ServingModel::predict_rows(const float* rows, std::size_t n,
+                                              std::chrono::steady_clock::time_point deadline) const {
   const std::size_t width = model_->width();
   const std::size_t slice = std::max<std::size_t>(1, kStepsPerSlice / std::max<std::size_t>(1, model_->steps_per_row()));
   std::optional<ml::Prediction> prediction;
@@ -67,7 +64,7 @@ Result<nlohmann::json> ServingModel::predict(const nlohmann::json& instances,
     if (std::chrono::steady_clock::now() > deadline) {
       return Error::timeout("the prediction of " + std::to_string(n) + " rows did not finish in time; send smaller batches");
     }
-    auto part = model_->predict(rows->data() + done * width, std::min(slice, n - done));
+    auto part = model_->predict(rows + done * width, std::min(slice, n - done));
     if (!part) return part.error();
     if (!prediction) {
       prediction = std::move(*part);
@@ -75,6 +72,17 @@ Result<nlohmann::json> ServingModel::predict(const nlohmann::json& instances,
       prediction->values.insert(prediction->values.end(), part->values.begin(), part->values.end());
     }
   }
+  if (!prediction) return Prediction{};
+  return std::move(*prediction);
+}
+
+Result<nlohmann::json> ServingModel::predict(const nlohmann::json& instances,
+                                             std::chrono::steady_clock::time_point deadline) const {
+  auto rows = encoder_.encode_instances(instances, target_.name());
+  if (!rows) return rows.error();
+  const std::size_t n = instances.size();
+  auto prediction = predict_rows(rows->data(), n, deadline);
+  if (!prediction) return prediction.error();
   nlohmann::json predictions = nlohmann::json::array();
   if (target_.task() == Task::kRegression) {
     for (float v : prediction->values) predictions.push_back(v);

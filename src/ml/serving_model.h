@@ -32,6 +32,10 @@ class ServingModel {
   /// is not done by `deadline` (checked between slices of about kStepsPerSlice steps).
   Result<nlohmann::json> predict(const nlohmann::json& instances, std::chrono::steady_clock::time_point deadline) const;
 
+  /// The model's output for `n` rows already encoded by encoder() (row-major, width() floats
+  /// each); kTimeout as predict().
+  Result<Prediction> predict_rows(const float* rows, std::size_t n, std::chrono::steady_clock::time_point deadline) const;
+
   static constexpr std::size_t kStepsPerSlice = std::size_t{1} << 26;
 
   const FeatureEncoder& encoder() const { return encoder_; }

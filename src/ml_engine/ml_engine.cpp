@@ -1,5 +1,6 @@
 #include "ml_engine/ml_engine.h"
 
+#include "common/ids.h"
 #include "common/logger.h"
 #include "http/problem.h"
 #include "ml/demo_datasets.h"
@@ -25,11 +26,18 @@ void MlEngine::register_metrics(http::MetricsRegistry& registry) {
 
 void MlEngine::mount(http::Router& router) {
   router.add("POST", "/predict", [this](const http::Request& request) {
-    auto body = request.json_object();
-    if (!body) return http::problem(body.error());
-    auto out = predictor_->predict(*body, request.request_id);
+    const std::string type = request.header("content-type");
+    const bool csv = type.rfind("text/csv", 0) == 0;
+    // curl -d sends x-www-form-urlencoded by default: accept it when the body is JSON anyway.
+    if (!csv && !type.empty() && type.find("json") == std::string::npos && type.rfind("application/x-www-form-urlencoded", 0) != 0) {
+      return http::problem(Error{ErrorCode::kUnsupportedMedia,
+                                 "send Content-Type: application/json, or text/csv with ?model=NAME (got '" + type + "')", false});
+    }
+    auto input = csv ? ScoringInput::from_csv(request.body, request.query) : ScoringInput::from_json(request.body);
+    if (!input) return http::problem(input.error());
+    auto out = predictor_->predict(*input, request.request_id);
     if (!out) return http::problem(out.error());
-    return http::Response::json(*out);
+    return http::Response::text(std::move(*out), "application/json");
   }, http::RouteOptions{kMaxPredictBodyBytes});
 }
 
@@ -57,6 +65,10 @@ void MlEngine::start() {
       Logger::warn("demo datasets not written", {{"root", options_.datasets.root.string()}, {"error", s.error().message}});
     }
   }
+  model_changes_ = bus_->subscribe(options_.model_events_topic, std::string(kName) + "-" + new_id(), [this](const bus::Message& m) {
+    predictor_->on_model_change(m.payload);
+    return Status::success();
+  });
   subscription_ = bus_->subscribe(options_.training_topic, std::string(kName),
                                   [runner = runner_](const bus::Message& m) { return runner->handle(m); });
 }
@@ -64,6 +76,7 @@ void MlEngine::start() {
 void MlEngine::stop() {
   runner_->shutdown();
   subscription_.reset();
+  model_changes_.reset();
 }
 
 }  // namespace chatdb::ml_engine

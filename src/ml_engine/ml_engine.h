@@ -20,6 +20,7 @@ struct MlEngineOptions {
   std::string training_topic = "training_jobs";
   std::string job_events_topic = "job_events";
   std::string prediction_topic = "predictions";
+  std::string model_events_topic = "model_events";  // the registry's changes (ModelChanges)
   std::string orchestrator_url;
   std::string registry_url;
   ml::DatasetSources datasets;
@@ -31,7 +32,10 @@ struct MlEngineOptions {
 /// Trains tabular models from training jobs and serves predictions.
 /// - Consumes the training topic in consumer group "ml-engine" (JobRunner), one job at a time
 ///   on the subscription's thread.
-/// - POST /predict (Predictor), with a body limit that fits a 100,000-row batch.
+/// - POST /predict (Predictor), with a body limit that fits a 100,000-row batch: JSON in
+///   MLflow's layouts, or text/csv with ?model=&version= (ScoringInput).
+/// - Consumes the registry's model changes in a consumer group of its own (every replica sees
+///   every change), to drop the predictor's cached resolutions.
 /// - Every route also under /ml and /api/v1/ml (/ml/predict): the deployment documents' ingress
 ///   sends /api/v1/ml to this service without rewriting the path.
 /// - Ready when the bus and the model registry answer.
@@ -61,6 +65,7 @@ class MlEngine : public runtime::Service {
   std::shared_ptr<PredictionAudit> audit_;
   std::unique_ptr<Predictor> predictor_;
   std::unique_ptr<bus::Subscription> subscription_;
+  std::unique_ptr<bus::Subscription> model_changes_;
 };
 
 }  // namespace chatdb::ml_engine

@@ -34,6 +34,20 @@ void ModelCache::put(const std::string& name, std::int64_t version, std::shared_
   }
 }
 
+void ModelCache::erase(const std::string& name, std::optional<std::int64_t> version) {
+  std::lock_guard lock(mutex_);
+  const std::string prefix = name + '\n';
+  for (auto it = order_.begin(); it != order_.end();) {
+    bool match = version ? it->first == key_of(name, *version) : it->first.compare(0, prefix.size(), prefix) == 0;
+    if (!match) {
+      ++it;
+      continue;
+    }
+    index_.erase(it->first);
+    it = order_.erase(it);
+  }
+}
+
 std::size_t ModelCache::size() const {
   std::lock_guard lock(mutex_);
   return order_.size();

@@ -3,6 +3,7 @@
 #include "bus/message_bus.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +22,10 @@ namespace chatdb::ml_engine {
 /// Thread-safe; destruction publishes what is waiting, then stops.
 class PredictionAudit {
  public:
+  /// A batch of records gathers this long before it is published (or until kWakeAt wait).
+  static constexpr std::chrono::milliseconds kFlushInterval{20};
+  static constexpr std::size_t kWakeAt = 256;
+
   PredictionAudit(std::shared_ptr<bus::MessageBus> bus, std::string topic, std::size_t capacity = 10000);
   ~PredictionAudit();
   PredictionAudit(const PredictionAudit&) = delete;

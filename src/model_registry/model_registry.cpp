@@ -172,9 +172,11 @@ Result<std::string> tag_value_of(const http::Request& request) {
 
 }  // namespace
 
-ModelRegistry::ModelRegistry(std::shared_ptr<metadata::MetadataStore> metadata, std::shared_ptr<artifacts::ArtifactStore> artifacts)
+ModelRegistry::ModelRegistry(std::shared_ptr<metadata::MetadataStore> metadata, std::shared_ptr<artifacts::ArtifactStore> artifacts,
+                             std::shared_ptr<bus::MessageBus> bus, std::string changes_topic)
     : repository_(std::make_shared<RegistryRepository>(std::move(metadata))),
-      artifacts_(std::make_shared<VersionArtifacts>(repository_, std::move(artifacts))) {}
+      artifacts_(std::make_shared<VersionArtifacts>(repository_, std::move(artifacts))),
+      changes_(std::move(bus), std::move(changes_topic)) {}
 
 std::string ModelRegistry::summary() const {
   return "Keeps registered models, immutable versions, aliases and their artifacts.";
@@ -298,6 +300,7 @@ http::Response ModelRegistry::delete_model(const http::Request& request) {
   auto removed = artifacts_->delete_model(*name);
   if (!removed) return http::problem(removed.error());
   if (objects_deleted_) objects_deleted_->inc(*removed);
+  changes_.publish(*name, std::nullopt, "model_deleted");
   return no_content();
 }
 
@@ -376,6 +379,7 @@ http::Response ModelRegistry::delete_version(const http::Request& request) {
   auto removed = artifacts_->delete_version(id->first, id->second);
   if (!removed) return http::problem(removed.error());
   if (objects_deleted_) objects_deleted_->inc(*removed);
+  changes_.publish(id->first, id->second, "version_deleted");
   return no_content();
 }
 
@@ -399,6 +403,7 @@ http::Response ModelRegistry::upload_artifact(const http::Request& request) {
   auto version = artifacts_->upload(id->first, id->second, request.body);
   if (!version) return http::problem(version.error());
   if (bytes_uploaded_) bytes_uploaded_->inc(static_cast<double>(request.body.size()));
+  changes_.publish(id->first, id->second, "version_ready");
   return http::Response::json(version_json(*version));
 }
 
@@ -454,6 +459,7 @@ http::Response ModelRegistry::set_alias(const http::Request& request) {
   }
   auto version = repository_->set_alias(*name, alias, v.get<std::int64_t>());
   if (!version) return http::problem(version.error());
+  changes_.publish(*name, version->version, "alias_set");
   return http::Response::json(version_json(*version));
 }
 
@@ -473,6 +479,7 @@ http::Response ModelRegistry::delete_alias(const http::Request& request) {
   const std::string alias = request.params.at("alias");
   if (Status st = check_name("alias", alias); !st.ok()) return http::problem(st.error());
   if (Status st = repository_->delete_alias(*name, alias); !st.ok()) return http::problem(st.error());
+  changes_.publish(*name, std::nullopt, "alias_deleted");
   return no_content();
 }
 

@@ -2,6 +2,7 @@
 
 #include "artifacts/artifact_store.h"
 #include "metadata/metadata_store.h"
+#include "model_registry/model_changes.h"
 #include "model_registry/registry_repository.h"
 #include "model_registry/version_artifacts.h"
 #include "runtime/service.h"
@@ -22,8 +23,10 @@ class ModelRegistry : public runtime::Service {
   /// The largest artifact one upload may carry.
   static constexpr std::size_t kMaxArtifactBytes = std::size_t{512} << 20;
 
-  /// The metadata store must already carry the registry's schema (SchemaMigrator).
-  ModelRegistry(std::shared_ptr<metadata::MetadataStore> metadata, std::shared_ptr<artifacts::ArtifactStore> artifacts);
+  /// The metadata store must already carry the registry's schema (SchemaMigrator). Changes of
+  /// what a model reference resolves to are published on `bus` (ModelChanges), when given.
+  ModelRegistry(std::shared_ptr<metadata::MetadataStore> metadata, std::shared_ptr<artifacts::ArtifactStore> artifacts,
+                std::shared_ptr<bus::MessageBus> bus = nullptr, std::string changes_topic = "model_events");
 
   static constexpr std::string_view kName = "model-registry";
 
@@ -60,6 +63,7 @@ class ModelRegistry : public runtime::Service {
 
   std::shared_ptr<RegistryRepository> repository_;
   std::shared_ptr<VersionArtifacts> artifacts_;
+  ModelChanges changes_;
   http::Counter* versions_registered_ = nullptr;
   http::Counter* bytes_uploaded_ = nullptr;
   http::Counter* bytes_downloaded_ = nullptr;

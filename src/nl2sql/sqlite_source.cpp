@@ -162,15 +162,39 @@ Result<std::vector<std::vector<nlohmann::json>>> catalogue(sqlite3* db, const st
 
 }  // namespace
 
-SqliteSource::SqliteSource(std::string path) : path_(std::move(path)) {}
+// Idle read-only connections for validation; a connection is used by one call at a time.
+struct SqliteSource::Pool {
+  static constexpr std::size_t kMaxIdle = 8;
+  std::mutex mutex;
+  std::vector<Connection> idle;
+};
+
+SqliteSource::SqliteSource(std::string path) : path_(std::move(path)), pool_(std::make_shared<Pool>()) {}
 
 Status SqliteSource::validate(const std::string& sql) {
-  auto db = open(path_);
-  if (!db) return db.error();
-  Guard guard;
-  auto stmt = prepare_readonly(db->get(), sql, guard);
-  if (!stmt) return stmt.error();
-  return Status::success();
+  Connection db;
+  {
+    std::lock_guard lock(pool_->mutex);
+    if (!pool_->idle.empty()) {
+      db = std::move(pool_->idle.back());
+      pool_->idle.pop_back();
+    }
+  }
+  if (!db) {
+    auto opened = open(path_);
+    if (!opened) return opened.error();
+    db = std::move(*opened);
+  }
+  Status result = Status::success();
+  {
+    Guard guard;
+    auto stmt = prepare_readonly(db.get(), sql, guard);
+    if (!stmt) result = stmt.error();
+  }
+  sqlite3_set_authorizer(db.get(), nullptr, nullptr);  // its guard is gone
+  std::lock_guard lock(pool_->mutex);
+  if (pool_->idle.size() < Pool::kMaxIdle) pool_->idle.push_back(std::move(db));
+  return result;
 }
 
 Result<Rows> SqliteSource::execute(const std::string& sql, const ExecOptions& options) {

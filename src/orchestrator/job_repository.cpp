@@ -6,6 +6,7 @@
 #include "tracing/span.h"
 
 #include <algorithm>
+#include <random>
 
 namespace chatdb::orchestrator {
 namespace {
@@ -13,11 +14,45 @@ namespace {
 using metadata::Transaction;
 using metadata::Value;
 
+constexpr std::int64_t kCountShards = 8;
+
 Result<std::optional<Job>> load(Transaction& tx, const std::string& id) {
   auto r = tx.query(std::string("SELECT ") + Job::columns() + " FROM training_jobs WHERE id = $1", {id});
   if (!r.ok()) return r.error();
   if (r->rows.empty()) return std::optional<Job>{};
   return std::optional<Job>{Job::from_row(r->rows[0])};
+}
+
+// Adds `jobs` jobs of `job`'s priority and CPUs to the count of `status`. PostgreSQL runs
+// submissions concurrently: each adds to one of a few rows (shards) picked at random, so that
+// they do not queue on one row's lock through every commit; the counts are the shards' sums.
+Status add_count(Transaction& tx, metadata::Dialect dialect, const Job& job, const std::string& status, std::int64_t jobs) {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  const std::int64_t shard = dialect == metadata::Dialect::kPostgres ? static_cast<std::int64_t>(random() % kCountShards) : 0;
+  auto r = tx.execute(
+      "INSERT INTO job_counts (status, priority, shard, jobs, cpu) VALUES ($1, $2, $3, $4, $5) "
+      "ON CONFLICT (status, priority, shard) DO UPDATE SET jobs = job_counts.jobs + excluded.jobs, cpu = job_counts.cpu + excluded.cpu",
+      {status, job.spec.priority, shard, jobs, static_cast<double>(jobs) * job.spec.cpu_request});
+  if (!r.ok()) return r.error();
+  return Status::success();
+}
+
+// Keeps job_counts in step with a job entering `to` from `from` (nullptr: a new job), in the
+// transaction that changes the job, so counting never needs a scan of the jobs.
+Status recount(Transaction& tx, metadata::Dialect dialect, const Job& job, const char* from, const char* to) {
+  if (!from) return add_count(tx, dialect, job, to, 1);
+  // Rows in one order (by status) in every transaction, so that two never wait on each other.
+  const bool from_first = std::string_view(from) < std::string_view(to);
+  if (Status s = add_count(tx, dialect, job, from_first ? from : to, from_first ? -1 : 1); !s.ok()) return s;
+  return add_count(tx, dialect, job, from_first ? to : from, from_first ? 1 : -1);
+}
+
+// The position of the newest queued job of its priority: every queued job of a higher or the
+// same priority is ahead of it or is it (read from job_counts: constant cost).
+Result<std::optional<std::int64_t>> newest_position(Transaction& tx, std::int64_t priority) {
+  auto r = tx.query("SELECT COALESCE(SUM(jobs), 0) FROM job_counts WHERE status = 'queued' AND priority >= $1", {priority});
+  if (!r.ok()) return r.error();
+  return std::optional<std::int64_t>{metadata::as_int(r->rows[0][0])};
 }
 
 Result<std::optional<std::int64_t>> position(Transaction& tx, const Job& job) {
@@ -102,9 +137,15 @@ Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request
           {idempotency_key, canonical, id, now});
       if (!key.ok()) return key.error();  // a concurrent twin won: the client retries and finds it
     }
-    auto created = view(tx, id);
-    if (!created.ok()) return created.error();
-    out.emplace(std::move(created.value()), true);
+    Job job;
+    job.id = id;
+    job.status = status::kQueued;
+    job.spec = request;
+    job.submitted_at = now;
+    if (Status counted = recount(tx, store_.dialect(), job, nullptr, status::kQueued); !counted.ok()) return counted;
+    auto pos = newest_position(tx, request.priority);
+    if (!pos.ok()) return pos.error();
+    out.emplace(JobView{std::move(job), pos.value()}, true);
     return Status::success();
   });
   if (!st.ok()) return st.error();
@@ -169,6 +210,7 @@ Result<JobView> JobRepository::cancel(const std::string& id) {
         "WHERE id = $2",
         {now, id});
     if (!r.ok()) return r.error();
+    if (Status counted = recount(tx, store_.dialect(), **job, (*job)->status.c_str(), status::kCancelled); !counted.ok()) return counted;
     auto v = view(tx, id);
     if (!v.ok()) return v.error();
     out = std::move(v.value());
@@ -178,19 +220,25 @@ Result<JobView> JobRepository::cancel(const std::string& id) {
   return std::move(*out);
 }
 
-Result<std::vector<Job>> JobRepository::admit(double capacity) {
+Result<std::vector<Job>> JobRepository::admit(double capacity, bool* full) {
   std::vector<Job> started;
   Status st = store_.transact([&](Transaction& tx) -> Status {
     started.clear();
+    if (full) *full = false;
     if (store_.dialect() == metadata::Dialect::kPostgres) {
       // Several orchestrator replicas: one admits at a time, so capacity holds across them.
       auto lock = tx.query("SELECT pg_advisory_xact_lock(727275)");
       if (!lock.ok()) return lock.error();
     }
-    auto running = tx.query("SELECT COALESCE(SUM(cpu_request), 0) FROM training_jobs WHERE status = 'running'");
+    auto running = tx.query("SELECT COALESCE(SUM(cpu), 0) FROM job_counts WHERE status = 'running'");
     if (!running.ok()) return running.error();
     double used = metadata::as_double(running->rows[0][0]);
+    if (used >= capacity - 1e-9) {  // no job can fit
+      if (full) *full = true;
+      return Status::success();
+    }
     std::int64_t now = unix_millis();
+    // In the order of the training_jobs_queue index: reads the head of the queue, not all of it.
     auto queued = tx.query(std::string("SELECT ") + Job::columns() +
                                " FROM training_jobs WHERE status = 'queued' AND not_before <= $1 "
                                "ORDER BY priority DESC, seq ASC LIMIT 100",
@@ -214,8 +262,10 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
       if (*trace) in_job_trace.emplace(**trace, "");
       Status queuedmsg = outbox::append(tx, training_topic_, job.id, job.training_message().dump());
       if (!queuedmsg.ok()) return queuedmsg;
+      if (Status counted = recount(tx, store_.dialect(), job, status::kQueued, status::kRunning); !counted.ok()) return counted;
       started.push_back(std::move(job));
     }
+    if (full) *full = used >= capacity - 1e-9;
     return Status::success();
   });
   if (!st.ok()) return st.error();
@@ -232,13 +282,14 @@ Status JobRepository::fail_or_retry(Transaction& tx, const Job& job, const std::
         "updated_at = $3 WHERE id = $4",
         {error, now + backoff, now, job.id});
     if (!r.ok()) return r.error();
-    return Status::success();
+    return recount(tx, store_.dialect(), job, job.status.c_str(), status::kQueued);
   }
   auto r = tx.execute(
       "UPDATE training_jobs SET status = 'failed', error = $1, finished_at = $2, lease_expires_at = NULL, "
       "updated_at = $2 WHERE id = $3",
       {error, now, job.id});
   if (!r.ok()) return r.error();
+  if (Status counted = recount(tx, store_.dialect(), job, job.status.c_str(), status::kFailed); !counted.ok()) return counted;
   finished = Finished{status::kFailed, seconds_since(job, now)};
   return Status::success();
 }
@@ -265,6 +316,7 @@ Result<std::optional<Finished>> JobRepository::apply(const JobEvent& event) {
           "finished_at = $3, lease_expires_at = NULL, updated_at = $3 WHERE id = $4",
           {event.model_version ? Value{*event.model_version} : Value{nullptr}, event.metrics.dump(), now, job.id});
       if (!r.ok()) return r.error();
+      if (Status counted = recount(tx, store_.dialect(), job, job.status.c_str(), status::kSucceeded); !counted.ok()) return counted;
       finished = Finished{status::kSucceeded, seconds_since(job, now)};
       return Status::success();
     }
@@ -303,7 +355,7 @@ Result<JobCounts> JobRepository::counts() {
   JobCounts out;
   Status st = store_.transact([&](Transaction& tx) -> Status {
     out = {};
-    auto r = tx.query("SELECT status, COUNT(*), COALESCE(SUM(cpu_request), 0) FROM training_jobs GROUP BY status");
+    auto r = tx.query("SELECT status, SUM(jobs), SUM(cpu) FROM job_counts GROUP BY status");
     if (!r.ok()) return r.error();
     for (const auto& row : r->rows) {
       std::string s = metadata::as_text(row[0]);

@@ -58,7 +58,9 @@ class JobRepository {
   Result<JobView> cancel(const std::string& id);
   /// Starts queued jobs, priority then submission order, while the running CPUs fit in
   /// `capacity`; the first that does not fit blocks those behind it, so big jobs do not starve.
-  Result<std::vector<Job>> admit(double capacity);
+  /// `full`, when given, says whether the running jobs use the whole capacity afterwards (no
+  /// submission can start before one of them ends).
+  Result<std::vector<Job>> admit(double capacity, bool* full = nullptr);
   /// Applies an engine's event; events of other attempts or of finished jobs are ignored, so
   /// redelivery is harmless. Returns the end state when the event finished the job.
   Result<std::optional<Finished>> apply(const JobEvent& event);

@@ -4,14 +4,17 @@
 
 #include "common/periodic_worker.h"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 
 namespace chatdb::orchestrator {
 
-/// The orchestrator's clock: on every tick (and at once when woken) it fails timed-out jobs,
-/// retries or fails jobs whose engine went silent, admits queued jobs within the CPU capacity,
-/// and reports what it did through `on_tick`. Errors (the store down) are logged and retried
+/// The orchestrator's clock: once per interval it fails timed-out jobs, retries or fails jobs
+/// whose engine went silent and counts the jobs; on every tick, and at once when woken (by a
+/// submission or a finished job), it admits queued jobs within the CPU capacity (a constant
+/// cost: counts and an index, never a scan of the queue); it reports what it did through
+/// `on_tick` (`counts` only when it counted). Errors (the store down) are logged and retried
 /// on the next tick. Thread-safe.
 class Scheduler {
  public:
@@ -26,7 +29,11 @@ class Scheduler {
 
   void start();
   void stop();
+  /// Something may have freed CPUs (a job finished or was cancelled): admit now.
   void wake();
+  /// A job was queued: admit now, unless the capacity is used up (then only a job that ends
+  /// can make room, and its wake() admits), so submissions cost the scheduler nothing.
+  void submitted();
   /// One pass, on the caller's thread.
   Tick run_once();
 
@@ -35,6 +42,8 @@ class Scheduler {
   double capacity_;
   std::chrono::milliseconds interval_;
   std::function<void(const Tick&)> on_tick_;
+  std::atomic<bool> full_{false};  // the last admission found the capacity used up
+  std::chrono::steady_clock::time_point last_periodic_{};  // of the worker's thread (or run_once's caller)
   PeriodicWorker worker_;
 };
 

@@ -84,7 +84,7 @@ http::Response TrainingOrchestrator::submit(const http::Request& r) {
   auto& [view, created] = submitted.value();
   if (created) {
     submitted_->inc();
-    scheduler_.wake();
+    scheduler_.submitted();
   }
   http::Response response = job_response(view, 202);
   response.headers.emplace_back("Location", "/api/v1/jobs/" + view.job.id);

@@ -33,7 +33,7 @@ PORT_VARS = {
     "model-registry": "MODEL_REGISTRY_PORT",
 }
 TOPIC_VARS = {"queries": "QUERY_TOPIC", "query_results": "RESULT_TOPIC", "training_jobs": "TRAINING_TOPIC",
-              "job_events": "JOB_EVENTS_TOPIC", "predictions": "PREDICTION_TOPIC"}
+              "job_events": "JOB_EVENTS_TOPIC", "predictions": "PREDICTION_TOPIC", "model_events": "MODEL_EVENTS_TOPIC"}
 
 
 class Target:

@@ -18,7 +18,7 @@ ROOT_ALLOWED = {("chatdb-logging", "fluent-bit")}
 REPLICAS = {"training-orchestrator": 2, "query-parser": 2, "model-registry": 2, "ml-engine": 1, "test-service": 1}
 
 # The Kafka topics of the design brief.
-TOPICS = {"queries", "query_results", "training_jobs", "predictions", "job_events"}
+TOPICS = {"queries", "query_results", "training_jobs", "predictions", "job_events", "model_events"}
 
 # Ingress requests and the service that must answer each (Prefix matching, no rewrite).
 INGRESS_ROUTES = {

@@ -211,7 +211,7 @@ class LocalCluster:
         broker = os.environ.get("CHATDB_BROKER_BIN", os.path.join(ROOT, "build", "src", "bus", "chatdb-test-broker"))
         logs = os.path.join(self.dir, "logs")
         proc = subprocess.Popen([broker, "--port", str(self.base + 1092), "--partitions", "3", "--until-signal",
-                                 "queries", "query_results", "training_jobs", "job_events", "predictions"],
+                                 "queries", "query_results", "training_jobs", "job_events", "predictions", "model_events"],
                                 stdout=open(os.path.join(logs, "broker.out"), "a"),
                                 stderr=open(os.path.join(logs, "broker.log"), "a"), start_new_session=True)
         with open(os.path.join(self.dir, "pids", "broker"), "w") as f:

@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   int brokers = 1;
   int port = 0;
   bool until_signal = false;
-  std::vector<std::string> topics{"queries", "query_results", "training_jobs", "job_events", "predictions"};
+  std::vector<std::string> topics{"queries", "query_results", "training_jobs", "job_events", "predictions", "model_events"};
   app.add_option("--partitions", partitions, "partitions per topic")->check(CLI::Range(1, 64));
   app.add_option("--brokers", brokers, "number of brokers (replication factor: at most 3)")->check(CLI::Range(1, 9));
   app.add_option("--port", port, "port of the first broker (the others follow); default: any free port")

@@ -95,7 +95,8 @@ TEST_P(MetadataStoreContract, MigrationsCreateTheSameLogicalSchemaAndAreIdempote
   std::set<std::string> names;
   for (const auto& r : tables->rows) names.insert(as_text(r[0]));
   EXPECT_EQ(names, (std::set<std::string>{"schema_migrations", "training_jobs", "outbox", "idempotency_keys",
-                                          "registered_models", "model_versions", "model_aliases", "model_tags"}));
+                                          "registered_models", "model_versions", "model_aliases", "model_tags",
+                                          "job_counts"}));
   // Column names and order agree across backends: SELECT * exposes them.
   auto jobs = read("SELECT * FROM model_versions WHERE 1 = 0");
   ASSERT_TRUE(jobs.ok());

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -70,7 +71,8 @@ class MlEngineTest : public ::testing::Test {
     ASSERT_TRUE(metadata::SchemaMigrator::migrate(*metadata).ok());
     auto artifacts = artifacts::LocalArtifactStore::open(dir_ / "artifacts");
     ASSERT_TRUE(artifacts.ok());
-    registry_service_ = std::make_shared<model_registry::ModelRegistry>(metadata, std::move(artifacts.value()));
+    bus_ = std::make_shared<bus::LocalBus>();
+    registry_service_ = std::make_shared<model_registry::ModelRegistry>(metadata, std::move(artifacts.value()), bus_, "model_events");
 
     auto registry_router = std::make_shared<http::Router>();
     registry_service_->mount(*registry_router);
@@ -86,7 +88,6 @@ class MlEngineTest : public ::testing::Test {
         "http://127.0.0.1:" + std::to_string(server_->listen("training-orchestrator", "127.0.0.1", 0, orchestrator_router, {}));
     serving_ = std::thread([this] { server_->run(); });
 
-    bus_ = std::make_shared<bus::LocalBus>();
     events_sub_ = bus_->subscribe("job_events", "test", [this](const bus::Message& m) {
       events_.add(m);
       return Status::success();
@@ -144,6 +145,15 @@ class MlEngineTest : public ::testing::Test {
     return of_job(events_.messages());
   }
 
+  /// A prediction of a JSON body, parsed as POST /predict parses it.
+  static Result<nlohmann::json> predict(Predictor& predictor, const nlohmann::json& body) {
+    auto input = ScoringInput::from_json(body.dump());
+    if (!input) return input.error();
+    auto out = predictor.predict(*input, "r");
+    if (!out) return out.error();
+    return nlohmann::json::parse(*out);
+  }
+
   nlohmann::json versions(const std::string& model) {
     auto r = client_->get(registry_url_ + "/registered-models/" + model + "/versions");
     return r.ok() && r->status == 200 ? nlohmann::json::parse(r->body)["model_versions"] : nlohmann::json::array();
@@ -192,7 +202,11 @@ TEST_F(MlEngineTest, TrainsRegistersAndReportsThenPredictions) {
   nlohmann::json row = {{"tenure_months", 2},          {"monthly_charges", 99.5}, {"contract", "month-to-month"},
                         {"payment_method", "electronic check"}, {"internet_service", "fiber"}, {"support_calls", 5},
                         {"senior_citizen", 1},         {"total_charges", nullptr}};
-  auto out = predictor.predict({{"model", "churn"}, {"instances", {row, row}}}, "req-1");
+  auto input = ScoringInput::from_json(nlohmann::json({{"model", "churn"}, {"instances", {row, row}}}).dump());
+  ASSERT_TRUE(input.ok());
+  auto text = predictor.predict(*input, "req-1");
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  Result<nlohmann::json> out = nlohmann::json::parse(*text);
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_EQ((*out)["version"], 1);
   EXPECT_EQ((*out)["model"], "churn");
@@ -329,7 +343,7 @@ TEST_F(MlEngineTest, PredictionErrorsAndTheCache) {
   nlohmann::json house = {{"area_sqft", 1500},   {"bedrooms", 3},      {"bathrooms", 2}, {"year_built", 1990},
                           {"neighborhood", "lakeview"}, {"garage", "yes"}, {"lot_size_sqft", nullptr}, {"distance_to_center_km", 4.5}};
   auto code = [&](const nlohmann::json& body) {
-    auto out = predictor.predict(body, "r");
+    auto out = predict(predictor, body);
     return out.ok() ? std::string("ok") : std::string(to_string(out.error().code));
   };
   EXPECT_EQ(code({{"model", "houses"}, {"version", 1}, {"instances", {house}}}), "ok");
@@ -341,7 +355,7 @@ TEST_F(MlEngineTest, PredictionErrorsAndTheCache) {
   EXPECT_EQ(code({{"model", "houses"}, {"instances", {house}}, {"explain", true}}), to_string(ErrorCode::kInvalidArgument));
   nlohmann::json wrong = house;
   wrong["bedrooms"] = "three";
-  auto bad = predictor.predict({{"model", "houses"}, {"instances", {house, wrong}}}, "r");
+  auto bad = predict(predictor, {{"model", "houses"}, {"instances", {house, wrong}}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "instance 1: feature 'bedrooms' is numeric; got \"three\" (send a number, or null when missing)");
 
@@ -351,16 +365,107 @@ TEST_F(MlEngineTest, PredictionErrorsAndTheCache) {
   ASSERT_TRUE(pending.ok());
   EXPECT_EQ(code({{"model", "houses"}, {"version", pending->version}, {"instances", {house}}}), to_string(ErrorCode::kConflict));
 
-  // A version, once loaded, is served from the cache even while the registry is down; an
-  // alias needs the registry to resolve it.
+  // A version, once loaded, is served from the cache even while the registry is down (as is
+  // what "latest" last resolved to); an alias never resolved needs the registry.
   server_->stop();
   serving_.join();
   serving_ = std::thread([] {});
   server_ = std::make_unique<http::Server>(http::ServerOptions{});
-  auto cached = predictor.predict({{"model", "houses"}, {"version", 1}, {"instances", {house}}}, "r");
+  auto cached = predict(predictor, {{"model", "houses"}, {"version", 1}, {"instances", {house}}});
   ASSERT_TRUE(cached.ok());
   EXPECT_GT((*cached)["predictions"][0].get<double>(), 100000.0);
-  EXPECT_EQ(code({{"model", "houses"}, {"instances", {house}}}), to_string(ErrorCode::kUnavailable));
+  EXPECT_EQ(code({{"model", "houses"}, {"instances", {house}}}), "ok");
+  EXPECT_EQ(code({{"model", "houses"}, {"alias", "production"}, {"instances", {house}}}), to_string(ErrorCode::kUnavailable));
+}
+
+// The registry publishes its changes on the bus; a predictor subscribed to them follows a new
+// version, an alias moved and a deleted version at once, although its cached resolutions are
+// fresh for an hour.
+TEST_F(MlEngineTest, RegistryChangesInvalidateResolutionsAndADeletedVersionIsNeverServed) {
+  orchestrator_.set("job-10", "running", 1);
+  ASSERT_TRUE(runner()->handle(message("job-10", {{"model_name", "houses"}, {"dataset_location", "file://demo/house_prices.csv"},
+                                                  {"algorithm", "linear"}, {"params", nlohmann::json::object()}})).ok());
+  ASSERT_EQ(events_of("job-10").back()["type"], "succeeded");
+  auto audit = std::make_shared<PredictionAudit>(bus_, "predictions");
+  auto registry = std::make_shared<RegistryClient>(registry_url_, client_);
+  Predictor predictor(registry, audit, 4, std::chrono::hours(1));
+  bus::Recorder changes;
+  auto subscription = bus_->subscribe("model_events", "predictor", [&](const bus::Message& m) {
+    predictor.on_model_change(m.payload);
+    changes.add(m);
+    return Status::success();
+  });
+  // Waits until the predictor has handled the registry's event of this change.
+  auto handled = [&](const std::string& change, std::int64_t version) {
+    ASSERT_TRUE(changes.wait_until([&](const std::vector<bus::Message>& all) {
+      for (const auto& m : all) {
+        auto e = nlohmann::json::parse(m.payload);
+        if (e["change"] == change && e.value("version", std::int64_t{0}) == version && e["model"] == "houses") return true;
+      }
+      return false;
+    }, 5s)) << change << " " << version;
+  };
+  nlohmann::json house = {{"area_sqft", 1500},   {"bedrooms", 3},      {"bathrooms", 2}, {"year_built", 1990},
+                          {"neighborhood", "lakeview"}, {"garage", "yes"}, {"lot_size_sqft", nullptr}, {"distance_to_center_km", 4.5}};
+  auto version_of = [&](nlohmann::json body) {
+    body["instances"] = {house};
+    auto out = predict(predictor, body);
+    return out.ok() ? (*out)["version"].get<std::int64_t>() : -static_cast<std::int64_t>(out.error().code);
+  };
+  ASSERT_EQ(version_of({{"model", "houses"}}), 1);
+
+  // Version 2: the same model uploaded again.
+  auto v1 = registry->version("houses", 1);
+  ASSERT_TRUE(v1.ok());
+  auto bytes = registry->artifact(*v1);
+  ASSERT_TRUE(bytes.ok());
+  auto v2 = registry->register_version("houses", "job-11", v1->metadata);
+  ASSERT_TRUE(v2.ok());
+  ASSERT_TRUE(registry->upload_artifact("houses", v2->version, *bytes).ok());
+  handled("version_ready", 2);
+  EXPECT_EQ(version_of({{"model", "houses"}}), 2);
+  EXPECT_EQ(version_of({{"model", "houses"}, {"version", 2}}), 2);
+
+  // An alias, set and moved.
+  auto put_alias = [&](std::int64_t v) {
+    auto r = client_->request("PUT", registry_url_ + "/registered-models/houses/aliases/production",
+                              nlohmann::json({{"version", v}}).dump(), {{"Content-Type", "application/json"}});
+    ASSERT_TRUE(r.ok() && r->status == 200);
+  };
+  put_alias(2);
+  handled("alias_set", 2);
+  EXPECT_EQ(version_of({{"model", "houses"}, {"alias", "production"}}), 2);
+  put_alias(1);
+  handled("alias_set", 1);
+  EXPECT_EQ(version_of({{"model", "houses"}, {"alias", "production"}}), 1);
+
+  // Version 2 deleted: neither "latest" nor its number serves it any more.
+  auto deleted = client_->request("DELETE", registry_url_ + "/registered-models/houses/versions/2", "", {});
+  ASSERT_TRUE(deleted.ok() && deleted->status == 204) << (deleted.ok() ? deleted->body : deleted.error().message);
+  handled("version_deleted", 2);
+  EXPECT_EQ(version_of({{"model", "houses"}}), 1);
+  EXPECT_EQ(version_of({{"model", "houses"}, {"version", 2}}), -static_cast<std::int64_t>(ErrorCode::kNotFound));
+}
+
+// Without events (a lost message, a broker down), a resolution is asked again once its TTL
+// has passed.
+TEST_F(MlEngineTest, WithoutEventsAResolutionExpires) {
+  orchestrator_.set("job-12", "running", 1);
+  ASSERT_TRUE(runner()->handle(message("job-12", {{"model_name", "houses"}, {"dataset_location", "file://demo/house_prices.csv"},
+                                                  {"algorithm", "linear"}, {"params", nlohmann::json::object()}})).ok());
+  ASSERT_EQ(events_of("job-12").back()["type"], "succeeded");
+  auto registry = std::make_shared<RegistryClient>(registry_url_, client_);
+  Predictor predictor(registry, std::make_shared<PredictionAudit>(bus_, "predictions"), 4, 50ms);
+  nlohmann::json house = {{"area_sqft", 1500},   {"bedrooms", 3},      {"bathrooms", 2}, {"year_built", 1990},
+                          {"neighborhood", "lakeview"}, {"garage", "yes"}, {"lot_size_sqft", nullptr}, {"distance_to_center_km", 4.5}};
+  nlohmann::json body = {{"model", "houses"}, {"version", 1}, {"instances", {house}}};
+  ASSERT_TRUE(predict(predictor, body).ok());
+  auto deleted = client_->request("DELETE", registry_url_ + "/registered-models/houses/versions/1", "", {});
+  ASSERT_TRUE(deleted.ok() && deleted->status == 204);
+  std::this_thread::sleep_for(100ms);  // past the TTL
+  auto out = predict(predictor, body);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().code, ErrorCode::kNotFound);
 }
 
 }  // namespace

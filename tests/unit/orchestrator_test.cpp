@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 namespace chatdb::orchestrator {
@@ -246,6 +247,51 @@ TEST_P(JobRepositoryTest, ListFiltersAndPages) {
   EXPECT_EQ(page1.size(), 3u);
   EXPECT_EQ(page2.size(), 2u);
   EXPECT_NE(page1[0].job.id, page2[0].job.id);
+}
+
+// Submission reads its queue position, and the scheduler its gauges, from counts kept in step
+// with every transition: they must agree with the jobs themselves.
+TEST_P(JobRepositoryTest, CountsAndSubmittedPositionsFollowEveryTransition) {
+  auto submitted_position = [&](const JobRequest& r) {
+    auto s = jobs_->submit(r, "");
+    EXPECT_TRUE(s.ok());
+    EXPECT_EQ(jobs_->get(s->first.job.id).value().queue_position, s->first.queue_position);
+    return std::make_pair(s->first.job.id, s->first.queue_position.value_or(-1));
+  };
+  auto [a, pa] = submitted_position(request("a"));
+  auto [b, pb] = submitted_position(request("b", 1, 5));
+  auto [c, pc] = submitted_position(request("c", 2));
+  EXPECT_EQ(pa, 1);
+  EXPECT_EQ(pb, 1);  // ahead of a
+  EXPECT_EQ(pc, 3);
+  auto counts = [&] {
+    auto got = jobs_->counts();
+    EXPECT_TRUE(got.ok());
+    std::map<std::string, std::int64_t> nonzero;
+    for (const auto& [s, n] : got->by_status) {
+      if (n != 0) nonzero[s] = n;
+    }
+    return std::make_pair(nonzero, got->running_cpu);
+  };
+  using Counts = std::map<std::string, std::int64_t>;
+  EXPECT_EQ(counts(), std::make_pair(Counts{{"queued", 3}}, 0.0));
+
+  auto started = jobs_->admit(1);  // b only
+  ASSERT_TRUE(started.ok());
+  ASSERT_EQ(started->size(), 1u);
+  EXPECT_EQ(counts(), std::make_pair(Counts{{"queued", 2}, {"running", 1}}, 1.0));
+  EXPECT_EQ(submitted_position(request("d", 1, 5)).second, 1);  // b runs: d is first in line
+  ASSERT_TRUE(jobs_->cancel(a).ok());
+  ASSERT_TRUE(jobs_->apply(event(b, 1, "succeeded")).ok());
+  EXPECT_EQ(counts(), std::make_pair(Counts{{"queued", 2}, {"cancelled", 1}, {"succeeded", 1}}, 0.0));
+  started = jobs_->admit(3);  // d (1 CPU), then c (2 CPUs)
+  ASSERT_TRUE(started.ok());
+  ASSERT_EQ(started->size(), 2u);
+  ASSERT_TRUE(jobs_->apply(event(c, 1, "failed")).ok());  // retried or failed: it leaves running
+  auto after = counts();
+  EXPECT_EQ(after.first["running"], 1);
+  EXPECT_EQ(after.second, 1.0);
+  EXPECT_EQ(after.first["queued"] + after.first["failed"], 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, JobRepositoryTest, ::testing::Values("sqlite", "postgresql"),
