@@ -6,7 +6,7 @@ JOBS ?= 2
 # ccache then keys on paths relative to the checkout, so every clone shares one cache.
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all deps build run test test-unit test-e2e test-integration-local test-load test-robustness bench clean
+.PHONY: all deps build run test test-unit test-e2e test-integration-local test-load test-robustness bench clean test-fuzz test-sanitize
 
 all: build
 
@@ -74,5 +74,17 @@ cleanup:
 bench: build
 	bench/health_throughput.sh
 
+# libFuzzer (clang) on the parsers of untrusted input, FUZZ_SECONDS per target, from the
+# committed corpus (tests/fuzz/README.md); `make test` only replays that corpus.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= http_request json_body csv_reader xgboost_model nl2sql
+FUZZ_FLAGS = -O1 -g1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+test-fuzz: deps
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Fuzz -DCHATDB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)" >/dev/null
+	@cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_all
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

@@ -16,6 +16,8 @@ packages=(
   googletest libgtest-dev libbenchmark-dev python3 python3-pytest python3-requests
   python3-xgboost python3-sklearn python3-yaml python3-locust python3-confluent-kafka prometheus wrk postgresql
   shellcheck
+  # make test-fuzz: clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 missing=()
