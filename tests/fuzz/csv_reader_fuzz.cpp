@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(whole.error().code == pieces.error().code && whole.error().message == pieces.error().message);
     FUZZ_CHECK(whole.error().code == chatdb::ErrorCode::kInvalidArgument ||
                whole.error().code == chatdb::ErrorCode::kPayloadTooLarge);
-    FUZZ_CHECK(chatdb::fuzz::clean_message(whole.error().message));
+    FUZZ_CHECK(chatdb::fuzz::clean_message(whole.error().message, text));
     return 0;
   }
   FUZZ_CHECK(same(*whole, *pieces));

@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.body_limit(1024 * 1024);
   parser.eager(true);
   boost::beast::error_code ec;
-  std::string_view rest(reinterpret_cast<const char*>(data), size);
+  const std::string_view rest_all(reinterpret_cast<const char*>(data), size);
+  std::string_view rest = rest_all;
   while (!parser.is_done() && !rest.empty()) {
     std::size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
     rest.remove_prefix(used);
@@ -60,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string target(msg.target());
   auto split = chatdb::http::split_target(target);
   if (!split) {
-    FUZZ_CHECK(chatdb::fuzz::clean_message(split.error().message));
+    FUZZ_CHECK(chatdb::fuzz::clean_message(split.error().message, rest_all));
     return 0;
   }
   const auto& [path, query] = *split;
@@ -90,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (body) {
     FUZZ_CHECK(body->is_object());
   } else {
-    FUZZ_CHECK(chatdb::fuzz::clean_message(body.error().message));
+    FUZZ_CHECK(chatdb::fuzz::clean_message(body.error().message, rest_all));
   }
   (void)request.header("content-type");
   (void)request.query_param("limit", "10");

@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto parsed = chatdb::parse_json(text, limits);
   if (!parsed) {
     FUZZ_CHECK(parsed.error().code == chatdb::ErrorCode::kInvalidArgument);
-    FUZZ_CHECK(chatdb::fuzz::clean_message(parsed.error().message));
+    FUZZ_CHECK(chatdb::fuzz::clean_message(parsed.error().message, text));
   } else {
     FUZZ_CHECK(depth(*parsed) <= limits.max_depth);
     // What was accepted can be written and read back as the same document.
@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       } else {
         FUZZ_CHECK(request.error().code == chatdb::ErrorCode::kInvalidArgument ||
                    request.error().code == chatdb::ErrorCode::kUnprocessable);
-        FUZZ_CHECK(chatdb::fuzz::clean_message(request.error().message));
+        FUZZ_CHECK(chatdb::fuzz::clean_message(request.error().message, text));
       }
     }
   }
@@ -52,9 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (job) {
     FUZZ_CHECK(job->threads() >= 1);
   } else {
-    FUZZ_CHECK(chatdb::fuzz::clean_message(job.error().message));
+    FUZZ_CHECK(chatdb::fuzz::clean_message(job.error().message, text));
   }
   auto event = chatdb::orchestrator::JobEvent::parse(text);
-  if (!event) FUZZ_CHECK(chatdb::fuzz::clean_message(event.error().message));
+  if (!event) FUZZ_CHECK(chatdb::fuzz::clean_message(event.error().message, text));
   return 0;
 }

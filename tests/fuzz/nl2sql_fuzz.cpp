@@ -76,9 +76,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } else {
     FUZZ_CHECK(client_error(parsed.error().code));
-    FUZZ_CHECK(chatdb::fuzz::clean_message(parsed.error().message));
+    FUZZ_CHECK(chatdb::fuzz::clean_message(parsed.error().message, text));
   }
   auto checked = SqlValidator::check_postgres_select(text);
-  if (!checked) FUZZ_CHECK(chatdb::fuzz::clean_message(checked.error().message));
+  if (!checked) FUZZ_CHECK(chatdb::fuzz::clean_message(checked.error().message, text));
   return 0;
 }

@@ -33,14 +33,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto shape = chatdb::ml::check_xgboost_model(*doc, 0);
   if (!shape) {
     FUZZ_CHECK(shape.error().code == chatdb::ErrorCode::kUnprocessable);
-    FUZZ_CHECK(chatdb::fuzz::clean_message(shape.error().message));
+    FUZZ_CHECK(chatdb::fuzz::clean_message(shape.error().message, text));
     return 0;
   }
   FUZZ_CHECK(shape->features > 0);
   auto [task, classes] = task_of(*doc);
   auto model = chatdb::ml::XgboostModel::load(text, task, classes, shape->features);
   if (!model) {
-    FUZZ_CHECK(chatdb::fuzz::clean_message(model.error().message));
+    FUZZ_CHECK(chatdb::fuzz::clean_message(model.error().message, text));
     return 0;
   }
   std::vector<float> rows(3 * shape->features, 0.5f);
