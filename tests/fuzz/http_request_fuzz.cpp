@@ -47,11 +47,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
     rest.remove_prefix(used);
     if (ec == bhttp::error::need_more) {
+      // Beast's contract: the next put must bring more bytes than it had; the input has no more.
       ec = {};
-      if (used == 0) break;  // needs more than the input holds
-    } else if (ec) {
       break;
     }
+    if (ec) break;
   }
   // The connection ends here (Beast asserts that something was read first).
   if (!ec && !parser.is_done() && parser.got_some()) parser.put_eof(ec);

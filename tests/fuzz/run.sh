@@ -18,7 +18,7 @@ for target in "$@"; do
   # -timeout: one input running longer than 10 s is a hang; -rss_limit_mb: the pod limit.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
     "$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/fuzz-findings/$target-" \
+    -print_final_stats=1 -artifact_prefix="$build/fuzz-findings/$target-" \
     "$work" "$here/corpus/$target" >"$log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
