@@ -24,13 +24,15 @@ nlohmann::json failed(const Error& error) {
 
 JobRunner::JobRunner(std::shared_ptr<bus::MessageBus> bus, std::string events_topic,
                      std::shared_ptr<OrchestratorClient> orchestrator, std::shared_ptr<RegistryClient> registry,
-                     std::shared_ptr<const ml::DatasetLoader> datasets, JobReporter::Options reporting)
+                     std::shared_ptr<const ml::DatasetLoader> datasets, JobReporter::Options reporting,
+                     DependencyWait::Options dependency_wait)
     : bus_(std::move(bus)),
       events_topic_(std::move(events_topic)),
       orchestrator_(std::move(orchestrator)),
       registry_(std::move(registry)),
       datasets_(std::move(datasets)),
-      reporting_(reporting) {}
+      reporting_(reporting),
+      dependency_wait_(dependency_wait) {}
 
 void JobRunner::register_metrics(http::MetricsRegistry& registry) {
   jobs_ = &registry.counter("chatdb_ml_training_jobs_total",
@@ -88,10 +90,13 @@ Status JobRunner::handle(const bus::Message& message) {
   return Status::success();
 }
 
-Result<ml::TrainedModel> JobRunner::train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter) {
+Result<ml::TrainedModel> JobRunner::train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter,
+                                          DependencyWait& dependencies) {
   auto started = std::chrono::steady_clock::now();
-  auto dataset = datasets_->load(job.dataset_location, [&]() -> Status {
-    return reporter.stop_reason() || shutting_down_ ? Status(Error::conflict("stopped")) : Status::success();
+  auto dataset = dependencies.run<ml::Dataset>(dataset_dependency(job.dataset_location), [&] {
+    return datasets_->load(job.dataset_location, [&]() -> Status {
+      return reporter.stop_reason() || shutting_down_ ? Status(Error::conflict("stopped")) : Status::success();
+    });
   });
   if (!dataset) return dataset.error();
   double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -121,7 +126,10 @@ nlohmann::json JobRunner::run(const TrainingJob& job) {
     return nlohmann::json();
   };
 
-  auto trained = train(job, *params, reporter);
+  DependencyWait dependencies(
+      dependency_wait_, [&](const std::string& message) { reporter.note(message); },
+      [&] { return shutting_down_ || reporter.stop_reason().has_value(); });
+  auto trained = train(job, *params, reporter, dependencies);
   if (auto s = stopped()) return *s;
   if (!trained) return failed(trained.error());
   reporter.progress(kRegistering);
@@ -132,11 +140,14 @@ nlohmann::json JobRunner::run(const TrainingJob& job) {
   metadata["attempt"] = job.attempt;
   metadata["threads"] = job.threads();
   metadata["training_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  auto version = registry_->register_version(job.model_name, job.job_id, metadata);
-  if (!version) return failed(version.error());
+  const std::string registry = "the model registry";
+  // A step that failed while the attempt was told to stop (waiting for the registry) reports the stop.
+  auto version = dependencies.run<VersionInfo>(registry, [&] { return registry_->register_version(job.model_name, job.job_id, metadata); });
+  if (!version) return stopped().value_or(failed(version.error()));
   if (version->status != "READY") {
-    auto uploaded = registry_->upload_artifact(job.model_name, version->version, trained->artifact);
-    if (!uploaded) return failed(uploaded.error());
+    auto uploaded = dependencies.run<VersionInfo>(
+        registry, [&] { return registry_->upload_artifact(job.model_name, version->version, trained->artifact); });
+    if (!uploaded) return stopped().value_or(failed(uploaded.error()));
   }
   return {{"type", "succeeded"}, {"model_version", version->version}, {"metrics", trained->metrics}};
 }
