@@ -6,7 +6,11 @@ JOBS ?= 2
 # ccache then keys on paths relative to the checkout, so every clone shares one cache.
 export CCACHE_BASEDIR := $(CURDIR)
 
+<<<<<<< HEAD
 .PHONY: all deps build run test test-unit test-e2e test-browser test-integration-local test-load test-robustness bench clean
+=======
+.PHONY: all deps build run test test-unit test-e2e test-integration-local test-load test-robustness bench clean test-fuzz test-sanitize
+>>>>>>> robust2
 
 all: build
 
@@ -91,5 +95,32 @@ cleanup:
 bench: build
 	bench/health_throughput.sh
 
+# libFuzzer (clang) on the parsers of untrusted input, FUZZ_SECONDS per target, from the
+# committed corpus (tests/fuzz/README.md); `make test` only replays that corpus.
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= http_request json_body csv_reader xgboost_model nl2sql
+FUZZ_FLAGS = -O1 -g1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+test-fuzz: deps
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Fuzz -DCHATDB_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_CXX_FLAGS="$(FUZZ_FLAGS)" >/dev/null
+	@cmake --build $(FUZZ_DIR) -j$(JOBS) --target fuzz_all
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The unit tests that take untrusted input (HTTP, JSON, CSV, model documents, questions and SQL,
+# API keys, uploads) and the fuzz corpus replays, built with ASan+UBSan (-O1 -g1, gcc, ccache)
+# in their own directory and run; any report fails the test. Leak detection is off: some
+# libraries keep allocations for the process's life.
+SANITIZE_DIR ?= build-sanitize
+SANITIZE_FLAGS = -O1 -g1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SANITIZE_TARGETS = chatdb_unit_tests chatdb_auth_tests chatdb_ml_tests chatdb_registry_tests chatdb_nl2sql_tests \
+  $(addprefix fuzz_replay_,$(FUZZ_TARGETS))
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j$(JOBS) --target $(SANITIZE_TARGETS)
+	cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j$(JOBS) -E '_NOT_BUILT'
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(SANITIZE_DIR)

@@ -20,6 +20,8 @@ packages=(
   shellcheck
   # the web console's browser tests (tests/browser drives it with playwright-core)
   chromium
+  # make test-fuzz: clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -139,6 +139,7 @@ std::shared_ptr<runtime::Service> make_service(const std::string& name, const Co
     options.model_events_topic = config.model_events_topic;
     options.orchestrator_url = config.training_orchestrator_url;
     options.registry_url = config.model_registry_url;
+    options.dependency_wait.budget = std::chrono::seconds(config.dependency_retry_budget_s);
     options.datasets = {config.dataset_root, config.s3_endpoint, config.aws_access_key_id, config.aws_secret_access_key, {},
                         ml_engine::TableCsvExport(make_catalog(config, "", false), 1'000'000)};
     // Short calls fail fast and a failing peer opens its circuit; artifact transfers ask for longer.

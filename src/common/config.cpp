@@ -200,6 +200,9 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::cpu_capacity, "CHATDB_CPU_CAPACITY", number(0, 100000))));
     s.push_back(make("CHATDB_JOB_LEASE_MS", "job-lease-ms", "120000", "a running job without news for this long is retried",
                      field(&Config::job_lease_ms, "CHATDB_JOB_LEASE_MS", integer<int>(1000, 86400000))));
+    s.push_back(make("CHATDB_DEPENDENCY_RETRY_BUDGET_S", "dependency-retry-budget-s", "600",
+                     "how long a training attempt waits for S3, a data source or the registry before it fails",
+                     field(&Config::dependency_retry_budget_s, "CHATDB_DEPENDENCY_RETRY_BUDGET_S", integer<int>(0, 86400))));
     s.push_back(make("LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
                      field(&Config::log_level, "LOG_LEVEL", parse_log_level)));
     return s;

@@ -67,6 +67,7 @@ struct Config {
   int probe_interval_ms = 0;
   double cpu_capacity = 0;
   int job_lease_ms = 0;
+  int dependency_retry_budget_s = 0;
   LogLevel log_level = LogLevel::kInfo;
 
   /// Every setting, in the order `--help` lists them.

@@ -41,6 +41,14 @@ void JobReporter::progress(double fraction, std::optional<int> round) {
   changed_ = true;
 }
 
+void JobReporter::note(const std::string& message) {
+  std::lock_guard lock(mutex_);
+  if (message == message_) return;
+  message_ = message;
+  message_changed_ = true;
+  changed_ = true;
+}
+
 std::optional<JobReporter::Stop> JobReporter::stop_reason() const {
   std::lock_guard lock(mutex_);
   return stop_;
@@ -71,6 +79,10 @@ void JobReporter::run() {
     if (!due && !check) continue;
     nlohmann::json extra = nlohmann::json::object();
     if (round_) extra["round"] = *round_;
+    if (due && (message_changed_ || !message_.empty())) {
+      extra["message"] = message_;
+      message_changed_ = false;
+    }
     double progress = progress_;
     changed_ = changed_ && !due;
     lock.unlock();

@@ -27,7 +27,8 @@ std::string job_event(const std::string& job_id, std::int64_t attempt, const std
 ///   and at least every `heartbeat_interval` even without news (the orchestrator's lease);
 /// - asks the orchestrator every `status_interval` whether this attempt is still the running
 ///   one, and notes when it is not (cancelled, timed out there, or re-queued);
-/// - notes when the attempt has run longer than its timeout.
+/// - notes when the attempt has run longer than its timeout;
+/// - carries what the attempt waits for (note()) on its progress events.
 /// The training thread reports with progress() and polls stop_reason() between rounds.
 /// A progress event that cannot be published is skipped (the next one carries the news).
 /// Thread-safe; destroying it stops the thread.
@@ -53,6 +54,9 @@ class JobReporter {
 
   /// The attempt's progress in [0, 1], and the training round when there is one.
   void progress(double fraction, std::optional<int> round = std::nullopt);
+  /// What the attempt waits for ("waiting for S3: ..."), carried by progress events as
+  /// "message" while set; "" clears it (one event then says so).
+  void note(const std::string& message);
   /// Set once the attempt should stop; stays set.
   std::optional<Stop> stop_reason() const;
 
@@ -74,6 +78,8 @@ class JobReporter {
   double progress_ = 0;
   std::optional<int> round_;
   bool changed_ = false;
+  std::string message_;
+  bool message_changed_ = false;
   std::optional<Stop> stop_;
   std::thread thread_;
 };

@@ -25,13 +25,15 @@ nlohmann::json failed(const Error& error) {
 
 JobRunner::JobRunner(std::shared_ptr<bus::MessageBus> bus, std::string events_topic,
                      std::shared_ptr<OrchestratorClient> orchestrator, std::shared_ptr<RegistryClient> registry,
-                     std::shared_ptr<const ml::DatasetLoader> datasets, JobReporter::Options reporting)
+                     std::shared_ptr<const ml::DatasetLoader> datasets, JobReporter::Options reporting,
+                     DependencyWait::Options dependency_wait)
     : bus_(std::move(bus)),
       events_topic_(std::move(events_topic)),
       orchestrator_(std::move(orchestrator)),
       registry_(std::move(registry)),
       datasets_(std::move(datasets)),
-      reporting_(reporting) {}
+      reporting_(reporting),
+      dependency_wait_(dependency_wait) {}
 
 void JobRunner::register_metrics(http::MetricsRegistry& registry) {
   jobs_ = &registry.counter("chatdb_ml_training_jobs_total",
@@ -98,14 +100,17 @@ Status JobRunner::handle(const bus::Message& message) {
   return Status::success();
 }
 
-Result<ml::TrainedModel> JobRunner::train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter) {
+Result<ml::TrainedModel> JobRunner::train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter,
+                                          DependencyWait& dependencies) {
   auto started = std::chrono::steady_clock::now();
   tracing::Span load("load");
   load.set("chatdb.dataset.scheme", job.dataset_location.substr(0, job.dataset_location.find("://")));
   auto dataset = [&] {
     tracing::Scope scope(load);
-    return datasets_->load(job.dataset_location, [&]() -> Status {
-      return reporter.stop_reason() || shutting_down_ ? Status(Error::conflict("stopped")) : Status::success();
+    return dependencies.run<ml::Dataset>(dataset_dependency(job.dataset_location), [&] {
+      return datasets_->load(job.dataset_location, [&]() -> Status {
+        return reporter.stop_reason() || shutting_down_ ? Status(Error::conflict("stopped")) : Status::success();
+      });
     });
   }();
   if (!dataset) {
@@ -141,7 +146,10 @@ nlohmann::json JobRunner::run(const TrainingJob& job) {
     return nlohmann::json();
   };
 
-  auto trained = train(job, *params, reporter);
+  DependencyWait dependencies(
+      dependency_wait_, [&](const std::string& message) { reporter.note(message); },
+      [&] { return shutting_down_ || reporter.stop_reason().has_value(); });
+  auto trained = train(job, *params, reporter, dependencies);
   if (auto s = stopped()) return *s;
   if (!trained) return failed(trained.error());
   reporter.progress(kRegistering);
@@ -152,15 +160,17 @@ nlohmann::json JobRunner::run(const TrainingJob& job) {
   metadata["attempt"] = job.attempt;
   metadata["threads"] = job.threads();
   metadata["training_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::string registry = "the model registry";
   tracing::Span registering("register");
   registering.set("chatdb.model", job.model_name);
+  // A step that failed while the attempt was told to stop (waiting for the registry) reports the stop.
   auto version = [&] {
     tracing::Scope scope(registering);
-    return registry_->register_version(job.model_name, job.job_id, metadata);
+    return dependencies.run<VersionInfo>(registry, [&] { return registry_->register_version(job.model_name, job.job_id, metadata); });
   }();
   if (!version) {
     registering.fail(to_string(version.error().code), version.error().message);
-    return failed(version.error());
+    return stopped().value_or(failed(version.error()));
   }
   registering.set("chatdb.model.version", version->version);
   registering.end();
@@ -169,10 +179,11 @@ nlohmann::json JobRunner::run(const TrainingJob& job) {
     upload.set("chatdb.model", job.model_name).set("chatdb.model.version", version->version);
     upload.set("chatdb.artifact.bytes", trained->artifact.size());
     tracing::Scope scope(upload);
-    auto uploaded = registry_->upload_artifact(job.model_name, version->version, trained->artifact);
+    auto uploaded = dependencies.run<VersionInfo>(
+        registry, [&] { return registry_->upload_artifact(job.model_name, version->version, trained->artifact); });
     if (!uploaded) {
       upload.fail(to_string(uploaded.error().code), uploaded.error().message);
-      return failed(uploaded.error());
+      return stopped().value_or(failed(uploaded.error()));
     }
   }
   return {{"type", "succeeded"}, {"model_version", version->version}, {"metrics", trained->metrics}};

@@ -4,6 +4,7 @@
 #include "http/metrics_registry.h"
 #include "ml/dataset_loader.h"
 #include "ml/training_pipeline.h"
+#include "ml_engine/dependency_wait.h"
 #include "ml_engine/job_reporter.h"
 #include "ml_engine/orchestrator_client.h"
 #include "ml_engine/registry_client.h"
@@ -26,7 +27,10 @@ namespace chatdb::ml_engine {
 /// 3. registers the model with the registry (idempotent by job id) and uploads its artifact
 ///    unless the version is already READY, then publishes "succeeded" with the version and
 ///    metrics. A failure publishes "failed" with a message and `retryable`: dataset and
-///    parameter problems are not retryable, dependencies that are down are.
+///    parameter problems are not retryable. A dependency that is down (S3, a data source, the
+///    registry) is waited for with a DependencyWait, on a budget of its own that leaves the
+///    job's max_retries alone, while the progress events say "waiting for S3: ..."; once that
+///    budget is spent the attempt fails, not retryable.
 /// handle() returns success only once the final event is published (or the job skipped), so a
 /// crash mid-job has the bus deliver the message again. A cancelled attempt publishes nothing.
 /// Thread-safe, though the bus calls it from one thread per subscription.
@@ -34,7 +38,7 @@ class JobRunner {
  public:
   JobRunner(std::shared_ptr<bus::MessageBus> bus, std::string events_topic, std::shared_ptr<OrchestratorClient> orchestrator,
             std::shared_ptr<RegistryClient> registry, std::shared_ptr<const ml::DatasetLoader> datasets,
-            JobReporter::Options reporting);
+            JobReporter::Options reporting, DependencyWait::Options dependency_wait = {});
 
   void register_metrics(http::MetricsRegistry& registry);
   Status handle(const bus::Message& message);
@@ -47,7 +51,8 @@ class JobRunner {
   /// orchestrator no longer runs it.
   nlohmann::json run(const TrainingJob& job);
   /// Reads the dataset and trains on it; the rows are released on return.
-  Result<ml::TrainedModel> train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter);
+  Result<ml::TrainedModel> train(const TrainingJob& job, const ml::TrainingParams& params, JobReporter& reporter,
+                                 DependencyWait& dependencies);
   void count(const std::string& outcome, double seconds);
 
   std::shared_ptr<bus::MessageBus> bus_;
@@ -56,6 +61,7 @@ class JobRunner {
   std::shared_ptr<RegistryClient> registry_;
   std::shared_ptr<const ml::DatasetLoader> datasets_;
   JobReporter::Options reporting_;
+  DependencyWait::Options dependency_wait_;
   std::atomic<bool> shutting_down_{false};
   http::Family<http::Counter>* jobs_ = nullptr;
   http::Family<http::Histogram>* seconds_ = nullptr;

@@ -13,7 +13,8 @@ MlEngine::MlEngine(MlEngineOptions options, std::shared_ptr<bus::MessageBus> bus
       registry_(std::make_shared<RegistryClient>(options_.registry_url, client)),
       runner_(std::make_shared<JobRunner>(bus_, options_.job_events_topic,
                                           std::make_shared<OrchestratorClient>(options_.orchestrator_url, client), registry_,
-                                          std::make_shared<const ml::DatasetLoader>(options_.datasets), options_.reporting)),
+                                          std::make_shared<const ml::DatasetLoader>(options_.datasets), options_.reporting,
+                                          options_.dependency_wait)),
       audit_(std::make_shared<PredictionAudit>(bus_, options_.prediction_topic)),
       predictor_(std::make_unique<Predictor>(registry_, audit_, options_.model_cache_size)) {}
 

@@ -26,6 +26,7 @@ struct MlEngineOptions {
   ml::DatasetSources datasets;
   bool demo_datasets = true;  // write the demo datasets under the dataset root at start
   JobReporter::Options reporting;
+  DependencyWait::Options dependency_wait;
   std::size_t model_cache_size = 32;
 };
 

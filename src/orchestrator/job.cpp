@@ -96,6 +96,8 @@ nlohmann::json Job::to_json(std::optional<std::int64_t> queue_position) const {
               {"started_at", iso(started_at)},
               {"finished_at", iso(finished_at)}});
   if (status == status::kQueued && not_before > submitted_at) out["retry_at"] = iso(not_before);
+  bool waiting = status == status::kRunning && error && error->starts_with(kWaitingPrefix);
+  out["message"] = waiting ? nlohmann::json(*error) : nlohmann::json();
   return out;
 }
 

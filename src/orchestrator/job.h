@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace chatdb::orchestrator {
 
@@ -22,6 +23,9 @@ inline constexpr const char* kCancelled = "cancelled";
 bool is_terminal(const std::string& s);
 bool is_known(const std::string& s);
 }  // namespace status
+
+/// How a running job's `error` begins while its attempt waits for a dependency (S3, ...).
+inline constexpr std::string_view kWaitingPrefix = "waiting for ";
 
 /// A training job as stored: what was asked for, and where it stands.
 struct Job {
@@ -43,7 +47,8 @@ struct Job {
   /// The columns `from_row` reads, for SELECT lists.
   static const char* columns();
   static Job from_row(const metadata::Row& row);
-  /// The API view; `queue_position` only for queued jobs.
+  /// The API view; `queue_position` only for queued jobs; "message" says what a running
+  /// job waits for ("waiting for S3: ...").
   nlohmann::json to_json(std::optional<std::int64_t> queue_position = std::nullopt) const;
   /// The message on the training topic that asks an engine to run this attempt.
   nlohmann::json training_message() const;

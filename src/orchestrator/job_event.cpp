@@ -22,6 +22,7 @@ Result<JobEvent> JobEvent::parse(const std::string& payload) {
   if (j.contains("metrics")) e.metrics = j["metrics"];
   if (j.contains("error") && j["error"].is_string()) e.error = j["error"].get<std::string>();
   if (j.contains("retryable") && j["retryable"].is_boolean()) e.retryable = j["retryable"].get<bool>();
+  if (j.contains("message") && j["message"].is_string()) e.message = j["message"].get<std::string>();
   return e;
 }
 

@@ -20,6 +20,9 @@ struct JobEvent {
   nlohmann::json metrics;
   std::string error;
   bool retryable = false;
+  /// On progress events: what the attempt waits for ("waiting for S3: ..."), "" once it no
+  /// longer waits; absent when unchanged.
+  std::optional<std::string> message;
 
   /// Parses a message payload; malformed events are invalid-argument errors.
   static Result<JobEvent> parse(const std::string& payload);

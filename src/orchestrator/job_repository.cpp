@@ -308,6 +308,17 @@ Result<std::optional<Finished>> JobRepository::apply(const JobEvent& event) {
       auto r = tx.execute("UPDATE training_jobs SET progress = $1, lease_expires_at = $2, updated_at = $3 WHERE id = $4",
                           {std::clamp(event.progress, 0.0, 1.0), now + policy_.lease_ms, now, job.id});
       if (!r.ok()) return r.error();
+      if (event.message) {
+        // What the attempt waits for is kept in `error` while it runs (the API shows it as
+        // "message"); "" clears it, but not an earlier attempt's error.
+        bool waiting = !event.message->empty();
+        bool was_waiting = job.error && job.error->starts_with(kWaitingPrefix);
+        if (waiting || was_waiting) {
+          auto m = tx.execute("UPDATE training_jobs SET error = $1 WHERE id = $2",
+                              {waiting ? Value{*event.message} : Value{nullptr}, job.id});
+          if (!m.ok()) return m.error();
+        }
+      }
       return Status::success();
     }
     if (event.type == "succeeded") {

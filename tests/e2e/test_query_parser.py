@@ -103,6 +103,19 @@ def test_sql_typed_as_a_question_runs_only_if_it_is_one_select(up):
     assert after["rows"][0][0] == before
 
 
+def test_a_query_past_its_deadline_is_a_504_problem(up):
+    """Issue 16: a query that runs too long answers 504 (not 500 or 400), as problem+json, within
+    about the query deadline (5 s), and the service goes on answering."""
+    endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c"
+    r = requests.post(qp(up) + "/query", json={"query": endless}, timeout=30)
+    assert r.status_code == 504, r.text
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert r.elapsed.total_seconds() < 15
+    assert "ran longer than" in r.json()["detail"]
+    ok = requests.post(qp(up) + "/query", json={"query": "SELECT COUNT(*) FROM orders"}, timeout=10)
+    assert ok.status_code == 200, ok.text
+
+
 def test_metrics_count_questions(up):
     requests.post(qp(up) + "/parse", json={"query": "how many orders are there"}, timeout=10)
     text = requests.get(qp(up) + "/metrics", timeout=10).text

@@ -114,7 +114,7 @@ class MlEngineTest : public ::testing::Test {
     return std::make_unique<JobRunner>(
         bus_, "job_events", std::make_shared<OrchestratorClient>(orchestrator_url.empty() ? orchestrator_url_ : orchestrator_url, client_),
         std::make_shared<RegistryClient>(registry_url.empty() ? registry_url_ : registry_url, client_),
-        std::make_shared<const ml::DatasetLoader>(sources), reporting);
+        std::make_shared<const ml::DatasetLoader>(sources), reporting, DependencyWait::Options{300ms, 20ms, 100ms});
   }
 
   static bus::Message message(const std::string& id, nlohmann::json fields) {
@@ -271,14 +271,23 @@ TEST_F(MlEngineTest, DatasetProblemsFailAndAreNotRetryable) {
   EXPECT_TRUE(versions("churn").empty());
 }
 
-TEST_F(MlEngineTest, ARegistryThatIsDownFailsRetryably) {
+// The registry is waited for on the dependency budget (300 ms here), saying so, and then the
+// attempt fails without using the job's retries (issue 16, defect 9).
+TEST_F(MlEngineTest, ARegistryThatStaysDownIsWaitedForThenFailsClearly) {
   orchestrator_.set("job-3", "running", 1);
   std::string down = "http://127.0.0.1:" + std::to_string(chatdb::testing::free_port());
   ASSERT_TRUE(runner(down)->handle(message("job-3", {{"params", {{"num_rounds", 2}}}})).ok());
   auto events = events_of("job-3");
   EXPECT_EQ(events.back()["type"], "failed");
-  EXPECT_EQ(events.back()["retryable"], true);
-  EXPECT_NE(events.back()["error"].get<std::string>().find("the model registry is unreachable"), std::string::npos);
+  EXPECT_EQ(events.back()["retryable"], false);
+  std::string error = events.back()["error"];
+  EXPECT_NE(error.find("gave up after waiting 0 s for the model registry"), std::string::npos) << error;
+  EXPECT_NE(error.find("the model registry is unreachable"), std::string::npos) << error;
+  bool said_waiting = false;
+  for (const auto& e : events) {
+    if (e.contains("message") && e["message"].get<std::string>().starts_with("waiting for the model registry")) said_waiting = true;
+  }
+  EXPECT_TRUE(said_waiting);
 }
 
 TEST_F(MlEngineTest, AnOrchestratorThatIsDownHasTheMessageDeliveredAgain) {

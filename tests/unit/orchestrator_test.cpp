@@ -187,6 +187,39 @@ TEST_P(JobRepositoryTest, NonRetryableFailureFailsAtOnce) {
   EXPECT_EQ(job(id).error, "target column 'y' is absent");
 }
 
+TEST_P(JobRepositoryTest, WaitingForADependencyIsTheRunningJobsMessageAndClearsWhenItEnds) {
+  std::string id = submit(request("m"));
+  ASSERT_EQ(jobs_->admit(4).value().size(), 1u);
+  auto waiting = event(id, 1, "progress");
+  waiting.message = "waiting for S3: S3 endpoint http://127.0.0.1:9 is unreachable";
+  ASSERT_TRUE(jobs_->apply(waiting).ok());
+  Job j = job(id);
+  EXPECT_EQ(j.status, status::kRunning);
+  EXPECT_EQ(j.to_json()["message"], waiting.message);
+  EXPECT_EQ(j.attempts, 1);
+  auto back = event(id, 1, "progress");
+  back.message = "";
+  ASSERT_TRUE(jobs_->apply(back).ok());
+  EXPECT_TRUE(job(id).to_json()["message"].is_null());
+  EXPECT_FALSE(job(id).error.has_value());
+}
+
+TEST_P(JobRepositoryTest, AnEndedWaitDoesNotEraseAnEarlierAttemptsError) {
+  std::string id = submit(request("m"));  // max_retries 1
+  ASSERT_EQ(jobs_->admit(4).value().size(), 1u);
+  auto fail = event(id, 1, "failed");
+  fail.retryable = true;
+  fail.error = "the engine crashed";
+  ASSERT_TRUE(jobs_->apply(fail).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  ASSERT_EQ(jobs_->admit(4).value().size(), 1u);
+  auto cleared = event(id, 2, "progress");
+  cleared.message = "";
+  ASSERT_TRUE(jobs_->apply(cleared).ok());
+  EXPECT_EQ(job(id).error, "the engine crashed");
+  EXPECT_TRUE(job(id).to_json()["message"].is_null());
+}
+
 TEST_P(JobRepositoryTest, ExpiredLeaseRetriesAJobWhoseEngineDied) {
   std::string id = submit(request("m"));
   ASSERT_EQ(jobs_->admit(4).value().size(), 1u);
