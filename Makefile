@@ -6,11 +6,7 @@ JOBS ?= 2
 # ccache then keys on paths relative to the checkout, so every clone shares one cache.
 export CCACHE_BASEDIR := $(CURDIR)
 
-<<<<<<< HEAD
-.PHONY: all deps build run test test-unit test-e2e test-browser test-integration-local test-load test-robustness bench clean
-=======
-.PHONY: all deps build run test test-unit test-e2e test-integration-local test-load test-robustness bench clean test-fuzz test-sanitize
->>>>>>> robust2
+.PHONY: all deps build run test test-unit test-e2e test-browser test-integration-local test-load test-robustness bench clean test-fuzz test-sanitize
 
 all: build
 
