@@ -180,11 +180,18 @@ std::optional<std::pair<LinkedItem, std::size_t>> Linker::longest_match(const st
       // "Germany" stored as 'DE', "Texas" as 'TX', "the US" as 'United States'; "professors"
       // stored as 'Professor'; "graduate-level" as 'Graduate'.
       std::vector<std::string> others = found.empty() && len <= 3 ? other_place_names(phrase) : std::vector<std::string>{};
-      // "customer success managers" stored as 'CSM'; two words are too easily initials of a
-      // code by chance ("hotel rooms", 'HR').
+      // "customer success managers" stored as 'CSM': only a value stored in capitals is an
+      // acronym ("best american restaurant" is not the food type 'bar'); two words are too
+      // easily initials of a code by chance ("hotel rooms", 'HR').
       if (found.empty() && terms.empty() && len >= 3 && len <= 4) {
         if (auto initials = acronym(words); !initials.empty()) {
-          if (const auto* v = values_.find(initials)) found = *v;
+          if (const auto* v = values_.find(initials)) {
+            for (const auto& match : *v) {
+              bool capitals = std::none_of(match.value.begin(), match.value.end(),
+                                           [](unsigned char c) { return std::islower(c) != 0; });
+              if (capitals) found.push_back(match);
+            }
+          }
         }
       }
       if (found.empty() && len == 1) {
