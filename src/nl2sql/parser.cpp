@@ -16,7 +16,7 @@ namespace chatdb::nl2sql {
 namespace {
 
 // SQL typed in place of a question: a statement keyword first, and SQL's shape after it.
-bool looks_like_sql(const std::string& text, const std::vector<Token>& tokens) {
+bool looks_like_sql(const std::string& text, const std::vector<Token>& tokens, const Lexicon& lexicon) {
   static const std::set<std::string> kStatements = {
       "select", "with", "insert", "update", "delete", "drop", "create", "alter", "truncate", "grant", "revoke",
       "copy", "merge", "set", "begin", "commit", "rollback", "vacuum", "attach", "detach", "pragma", "reindex",
@@ -32,8 +32,11 @@ bool looks_like_sql(const std::string& text, const std::vector<Token>& tokens) {
   bool has_from = false;
   for (const auto& t : tokens) has_from |= t.text == "from" || t.text == "into" || t.text == "where" || t.text == "set";
   if (tokens[0].text == "select") return has_from || kSqlSecond.count(second);
-  // "show all customers", "show the retired bikes": English unless PostgreSQL's grammar reads it.
-  if (tokens[0].text == "show" || tokens[0].text == "set") return SqlValidator::parses(text);
+  // "show all customers", "show the retired bikes": English unless PostgreSQL's grammar reads it,
+  // and "show orders" (grammatical: SHOW a setting) is English when it names a table or column.
+  if (tokens[0].text == "show" || tokens[0].text == "set") {
+    return SqlValidator::parses(text) && lexicon.lookup(stem(second)).empty();
+  }
   return kSqlSecond.count(second) || has_from || tokens[0].text != "with";
 }
 
@@ -48,7 +51,7 @@ Parser::Parser(const Schema& schema, const ValueIndex& values, const Lexicon& le
 Result<Answer> Parser::parse(const std::string& question) const {
   std::vector<Token> tokens = Tokenizer::tokenize(question);
   if (tokens.empty()) return Error::invalid("the question has no words; ask something like 'how many rows are in TABLE'");
-  if (looks_like_sql(question, tokens)) {
+  if (looks_like_sql(question, tokens, lexicon_)) {
     // SQL typed as a question is passed on as it is; the validator decides whether it may run.
     std::string sql = question;
     while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ' || sql.back() == '\n')) sql.pop_back();
