@@ -9,6 +9,7 @@
 namespace chatdb::orchestrator {
 namespace {
 
+using metadata::in_transaction;
 using metadata::Transaction;
 using metadata::Value;
 
@@ -45,12 +46,11 @@ double seconds_since(const Job& job, std::int64_t now) {
 
 }  // namespace
 
-JobRepository::JobRepository(metadata::MetadataStore& store, std::string training_topic, JobPolicy policy)
-    : store_(store), training_topic_(std::move(training_topic)), policy_(policy) {}
+JobRepository::JobRepository(metadata::MetadataStore& store, std::string training_topic, JobPolicy policy, Clock clock)
+    : store_(store), training_topic_(std::move(training_topic)), policy_(policy), clock_(std::move(clock)) {}
 
 Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request, const std::string& idempotency_key) {
-  std::optional<std::pair<JobView, bool>> out;
-  Status st = store_.transact([&](Transaction& tx) -> Status {
+  return in_transaction(store_, [&](Transaction& tx) -> Result<std::pair<JobView, bool>> {
     const std::string canonical = request.canonical();
     if (!idempotency_key.empty()) {
       auto seen = tx.query("SELECT request_hash, resource_id FROM idempotency_keys WHERE scope = 'jobs' AND idem_key = $1",
@@ -63,12 +63,11 @@ Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request
         }
         auto existing = view(tx, metadata::as_text(seen->rows[0][1]));
         if (!existing.ok()) return existing.error();
-        out.emplace(std::move(existing.value()), false);
-        return Status::success();
+        return std::pair{std::move(existing.value()), false};
       }
     }
     const std::string id = new_id();
-    const std::int64_t now = unix_millis();
+    const std::int64_t now = unix_millis(clock_);
     auto inserted = tx.execute(
         "INSERT INTO training_jobs (id, model_name, dataset_location, cpu_request, target, task, algorithm, params, "
         "priority, max_retries, timeout_s, status, submitted_at, not_before, updated_at) "
@@ -85,28 +84,17 @@ Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request
     }
     auto created = view(tx, id);
     if (!created.ok()) return created.error();
-    out.emplace(std::move(created.value()), true);
-    return Status::success();
+    return std::pair{std::move(created.value()), true};
   });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
 }
 
 Result<JobView> JobRepository::get(const std::string& id) {
-  std::optional<JobView> out;
-  Status st = store_.transact([&](Transaction& tx) -> Status {
-    auto v = view(tx, id);
-    if (!v.ok()) return v.error();
-    out = std::move(v.value());
-    return Status::success();
-  });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
+  return in_transaction(store_, [&](Transaction& tx) { return view(tx, id); });
 }
 
 Result<std::vector<JobView>> JobRepository::list(const JobFilter& filter) {
-  std::vector<JobView> out;
-  Status st = store_.transact([&](Transaction& tx) -> Status {
+  return in_transaction(store_, [&](Transaction& tx) -> Result<std::vector<JobView>> {
+    std::vector<JobView> out;
     std::string sql = std::string("SELECT ") + Job::columns() + " FROM training_jobs WHERE 1 = 1";
     std::vector<Value> params;
     if (filter.status) {
@@ -129,49 +117,37 @@ Result<std::vector<JobView>> JobRepository::list(const JobFilter& filter) {
       if (!pos.ok()) return pos.error();
       out.push_back({std::move(job), pos.value()});
     }
-    return Status::success();
+    return out;
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 Result<JobView> JobRepository::cancel(const std::string& id) {
-  std::optional<JobView> out;
-  Status st = store_.transact([&](Transaction& tx) -> Status {
+  return in_transaction(store_, [&](Transaction& tx) -> Result<JobView> {
     auto job = load(tx, id);
     if (!job.ok()) return job.error();
     if (!job.value()) return Error::not_found("no job '" + id + "'");
     if (status::is_terminal((*job)->status)) {
       return Error::conflict("job " + id + " already " + (*job)->status + "; only queued or running jobs can be cancelled");
     }
-    std::int64_t now = unix_millis();
+    std::int64_t now = unix_millis(clock_);
     auto r = tx.execute(
         "UPDATE training_jobs SET status = 'cancelled', finished_at = $1, lease_expires_at = NULL, updated_at = $1 "
         "WHERE id = $2",
         {now, id});
     if (!r.ok()) return r.error();
-    auto v = view(tx, id);
-    if (!v.ok()) return v.error();
-    out = std::move(v.value());
-    return Status::success();
+    return view(tx, id);
   });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
 }
 
 Result<std::vector<Job>> JobRepository::admit(double capacity) {
-  std::vector<Job> started;
-  Status st = store_.transact([&](Transaction& tx) -> Status {
-    started.clear();
-    if (store_.dialect() == metadata::Dialect::kPostgres) {
-      // Several orchestrator replicas: one admits at a time, so capacity holds across them.
-      auto lock = tx.query("SELECT pg_advisory_xact_lock(727275)");
-      if (!lock.ok()) return lock.error();
-    }
+  return in_transaction(store_, [&](Transaction& tx) -> Result<std::vector<Job>> {
+    std::vector<Job> started;
+    // Several orchestrator replicas: one admits at a time, so capacity holds across them.
+    if (Status locked = tx.lock(727275); !locked.ok()) return locked.error();
     auto running = tx.query("SELECT COALESCE(SUM(cpu_request), 0) FROM training_jobs WHERE status = 'running'");
     if (!running.ok()) return running.error();
     double used = metadata::as_double(running->rows[0][0]);
-    std::int64_t now = unix_millis();
+    std::int64_t now = unix_millis(clock_);
     auto queued = tx.query(std::string("SELECT ") + Job::columns() +
                                " FROM training_jobs WHERE status = 'queued' AND not_before <= $1 "
                                "ORDER BY priority DESC, seq ASC LIMIT 100",
@@ -190,13 +166,11 @@ Result<std::vector<Job>> JobRepository::admit(double capacity) {
           {job.attempts, *job.started_at, now + policy_.lease_ms, now, job.id});
       if (!r.ok()) return r.error();
       Status queuedmsg = outbox::append(tx, training_topic_, job.id, job.training_message().dump());
-      if (!queuedmsg.ok()) return queuedmsg;
+      if (!queuedmsg.ok()) return queuedmsg.error();
       started.push_back(std::move(job));
     }
-    return Status::success();
+    return started;
   });
-  if (!st.ok()) return st.error();
-  return started;
 }
 
 Status JobRepository::fail_or_retry(Transaction& tx, const Job& job, const std::string& error, bool retryable,
@@ -221,20 +195,19 @@ Status JobRepository::fail_or_retry(Transaction& tx, const Job& job, const std::
 }
 
 Result<std::optional<Finished>> JobRepository::apply(const JobEvent& event) {
-  std::optional<Finished> finished;
-  Status st = store_.transact([&](Transaction& tx) -> Status {
-    finished.reset();
+  return in_transaction(store_, [&](Transaction& tx) -> Result<std::optional<Finished>> {
+    std::optional<Finished> finished;
     auto loaded = load(tx, event.job_id);
     if (!loaded.ok()) return loaded.error();
-    if (!loaded.value()) return Status::success();  // not ours (or deleted): nothing to do
+    if (!loaded.value()) return finished;  // not ours (or deleted): nothing to do
     const Job& job = **loaded;
-    if (job.status != status::kRunning || job.attempts != event.attempt) return Status::success();
-    std::int64_t now = unix_millis();
+    if (job.status != status::kRunning || job.attempts != event.attempt) return finished;
+    std::int64_t now = unix_millis(clock_);
     if (event.type == "started" || event.type == "progress") {
       auto r = tx.execute("UPDATE training_jobs SET progress = $1, lease_expires_at = $2, updated_at = $3 WHERE id = $4",
                           {std::clamp(event.progress, 0.0, 1.0), now + policy_.lease_ms, now, job.id});
       if (!r.ok()) return r.error();
-      return Status::success();
+      return finished;
     }
     if (event.type == "succeeded") {
       auto r = tx.execute(
@@ -243,19 +216,18 @@ Result<std::optional<Finished>> JobRepository::apply(const JobEvent& event) {
           {event.model_version ? Value{*event.model_version} : Value{nullptr}, event.metrics.dump(), now, job.id});
       if (!r.ok()) return r.error();
       finished = Finished{status::kSucceeded, seconds_since(job, now)};
-      return Status::success();
+      return finished;
     }
-    return fail_or_retry(tx, job, event.error.empty() ? "training failed" : event.error, event.retryable, now, finished);
+    Status failed = fail_or_retry(tx, job, event.error.empty() ? "training failed" : event.error, event.retryable, now, finished);
+    if (!failed.ok()) return failed.error();
+    return finished;
   });
-  if (!st.ok()) return st.error();
-  return finished;
 }
 
 Result<std::vector<Finished>> JobRepository::reap() {
-  std::vector<Finished> out;
-  Status st = store_.transact([&](Transaction& tx) -> Status {
-    out.clear();
-    std::int64_t now = unix_millis();
+  return in_transaction(store_, [&](Transaction& tx) -> Result<std::vector<Finished>> {
+    std::vector<Finished> out;
+    std::int64_t now = unix_millis(clock_);
     auto running = tx.query(std::string("SELECT ") + Job::columns() + " FROM training_jobs WHERE status = 'running'");
     if (!running.ok()) return running.error();
     for (const auto& row : running->rows) {
@@ -263,23 +235,20 @@ Result<std::vector<Finished>> JobRepository::reap() {
       std::optional<Finished> finished;
       if (job.started_at && now - *job.started_at > job.spec.timeout_s * 1000) {
         Status s = fail_or_retry(tx, job, "timed out after " + std::to_string(job.spec.timeout_s) + " s", false, now, finished);
-        if (!s.ok()) return s;
+        if (!s.ok()) return s.error();
       } else if (job.lease_expires_at && now > *job.lease_expires_at) {
         Status s = fail_or_retry(tx, job, "the engine stopped reporting (lease expired)", true, now, finished);
-        if (!s.ok()) return s;
+        if (!s.ok()) return s.error();
       }
       if (finished) out.push_back(*finished);
     }
-    return Status::success();
+    return out;
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 Result<JobCounts> JobRepository::counts() {
-  JobCounts out;
-  Status st = store_.transact([&](Transaction& tx) -> Status {
-    out = {};
+  return in_transaction(store_, [&](Transaction& tx) -> Result<JobCounts> {
+    JobCounts out;
     auto r = tx.query("SELECT status, COUNT(*), COALESCE(SUM(cpu_request), 0) FROM training_jobs GROUP BY status");
     if (!r.ok()) return r.error();
     for (const auto& row : r->rows) {
@@ -287,10 +256,8 @@ Result<JobCounts> JobRepository::counts() {
       out.by_status[s] = metadata::as_int(row[1]);
       if (s == status::kRunning) out.running_cpu = metadata::as_double(row[2]);
     }
-    return Status::success();
+    return out;
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 }  // namespace chatdb::orchestrator

@@ -27,10 +27,10 @@ class Scheduler {
   void start();
   void stop();
   void wake();
-  /// One pass, on the caller's thread.
-  Tick run_once();
 
  private:
+  Tick run_once();
+
   JobRepository& jobs_;
   double capacity_;
   std::chrono::milliseconds interval_;
