@@ -40,7 +40,8 @@ struct Config {
   std::uint16_t model_registry_port = 8004;
   std::string data_dir;
   std::string database_url;
-  std::string kafka_bootstrap_servers;
+  std::string bus_url;                  // local:// or kafka://HOST:PORT[,...], never empty once loaded
+  std::string kafka_bootstrap_servers;  // HOST:PORT[,...] as configured (may be empty)
   std::string query_topic;
   std::string result_topic;
   std::string training_topic;
@@ -66,6 +67,7 @@ struct Config {
   double cpu_capacity = 0;
   int job_lease_ms = 0;
   LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kJson;
 
   /// Every setting, in the order `--help` lists them.
   static const std::vector<Setting>& settings();
@@ -79,6 +81,9 @@ struct Config {
 
   /// The port of a service by its name constant; throws std::out_of_range on an unknown name.
   std::uint16_t port_of(const std::string& service) const;
+  /// Where the other services reach a service (its *_URL setting); throws std::out_of_range for
+  /// test-service, which nothing calls.
+  std::string url_of(const std::string& service) const;
 };
 
 }  // namespace chatdb
