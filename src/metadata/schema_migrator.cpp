@@ -3,6 +3,8 @@
 #include "common/logger.h"
 #include "common/time.h"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <thread>
 #include <vector>
