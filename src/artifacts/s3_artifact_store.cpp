@@ -2,6 +2,7 @@
 
 #include "artifacts/sha256.h"
 #include "common/logger.h"
+#include "common/percent_encoding.h"
 
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
@@ -31,23 +32,6 @@ struct HttpResponse {
   std::string body;
   std::string etag;
 };
-
-/// RFC 3986 percent-encoding of everything but unreserved characters, as SigV4 wants in queries.
-std::string uri_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (alnum || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    }
-  }
-  return out;
-}
 
 std::string xml_escape(std::string_view text) {
   std::string out;
@@ -360,7 +344,7 @@ struct S3ArtifactStore::Impl {
     if (created->status != 200) return http_error(*created, "start a multipart upload of '" + key + "'");
     const std::string upload_id = xml_first(created->body, "UploadId");
     if (upload_id.empty()) return Error::internal(location + " started a multipart upload without an UploadId");
-    const std::string id_query = "uploadId=" + uri_encode(upload_id);
+    const std::string id_query = "uploadId=" + percent_encode(upload_id);
 
     // Leaves no orphaned parts behind on the server (best effort: the server may be down).
     auto abort = [&](Error error) -> Status {
@@ -482,8 +466,8 @@ Result<std::vector<ObjectEntry>> S3ArtifactStore::do_list(const std::string& pre
   for (;;) {
     // SigV4 signs the query as sent: parameters sorted by name, values encoded.
     std::string query = "?";
-    if (!token.empty()) query += "continuation-token=" + uri_encode(token) + "&";
-    query += "list-type=2&max-keys=" + std::to_string(impl_->options.list_page_size) + "&prefix=" + uri_encode(prefix);
+    if (!token.empty()) query += "continuation-token=" + percent_encode(token) + "&";
+    query += "list-type=2&max-keys=" + std::to_string(impl_->options.list_page_size) + "&prefix=" + percent_encode(prefix);
     auto response = impl_->perform({.method = "GET", .target = "/" + impl_->options.bucket + query});
     if (!response.ok()) return response.error();
     if (response->status == 404 && xml_first(response->body, "Code") == "NoSuchBucket") return entries;

@@ -6,14 +6,13 @@
 
 namespace chatdb::bus {
 
-std::unique_ptr<MessageBus> make_message_bus(const std::string& bootstrap) {
+std::unique_ptr<MessageBus> make_message_bus(const std::string& url) {
   static const std::string kLocal = "local://";
   static const std::string kKafka = "kafka://";
-  if (bootstrap == kLocal) return std::make_unique<LocalBus>();
-  std::string servers = bootstrap.starts_with(kKafka) ? bootstrap.substr(kKafka.size()) : bootstrap;
+  if (url == kLocal) return std::make_unique<LocalBus>();
+  std::string servers = url.starts_with(kKafka) ? url.substr(kKafka.size()) : "";
   if (servers.empty() || servers.find("://") != std::string::npos) {
-    throw ConfigError("KAFKA_BOOTSTRAP_SERVERS=" + bootstrap +
-                      ": expected local:// or kafka://HOST:PORT[,HOST:PORT] or HOST:PORT[,HOST:PORT]");
+    throw ConfigError("CHATDB_BUS_URL=" + url + ": expected local:// or kafka://HOST:PORT[,HOST:PORT]");
   }
   KafkaBus::Options options;
   options.bootstrap_servers = servers;

@@ -4,6 +4,7 @@
 #include "cli/text_table.h"
 
 #include <cstdio>
+#include <memory>
 
 namespace chatdb::cli {
 namespace {
@@ -12,8 +13,6 @@ int fail(const Error& error) {
   std::fprintf(stderr, "chatdb: %s\n", error.message.c_str());
   return 1;
 }
-
-}  // namespace
 
 int keys_create(const Config& config, const std::string& name, const std::string& scopes) {
   auto parsed = auth::parse_scopes(scopes);
@@ -53,6 +52,25 @@ int keys_revoke(const Config& config, const std::string& name) {
     std::fprintf(stderr, "chatdb: warning: no API keys left in %s: services now allow every request\n", file.path().c_str());
   }
   return 0;
+}
+
+}  // namespace
+
+std::vector<Command> add_keys(CLI::App& app) {
+  auto name = std::make_shared<std::string>();
+  auto scopes = std::make_shared<std::string>();
+  auto* keys = app.add_subcommand("keys", "Create, list or revoke API keys (the keys file: CHATDB_API_KEYS_FILE)");
+  keys->require_subcommand(1);
+  auto* create = keys->add_subcommand("create", "Add a key and print its token, the only time it is shown");
+  create->add_option("name", *name, "the key's name (letters, digits, '.', '_', '-')")->required();
+  create->add_option("--scopes", *scopes, "read, write and/or admin, comma-separated (admin implies write implies read)")
+      ->required();
+  auto* list = keys->add_subcommand("list", "List the keys (names, scopes, creation times; never tokens)");
+  auto* revoke = keys->add_subcommand("revoke", "Remove a key; running services refuse it within seconds");
+  revoke->add_option("name", *name, "the key's name")->required();
+  return {{create, [name, scopes](Config config) { return keys_create(config, *name, *scopes); }},
+          {list, [](Config config) { return keys_list(config); }},
+          {revoke, [name](Config config) { return keys_revoke(config, *name); }}};
 }
 
 }  // namespace chatdb::cli

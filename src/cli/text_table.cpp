@@ -3,14 +3,20 @@
 #include <algorithm>
 
 namespace chatdb::cli {
-namespace {
 
-// Display width, counting each UTF-8 code point once.
-std::size_t width(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+std::size_t TextTable::width(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-}  // namespace
+std::string TextTable::cut(const std::string& text, std::size_t max) {
+  if (width(text) <= max) return text;
+  std::size_t keep = max > 3 ? max - 3 : 0, seen = 0, end = 0;
+  for (; end < text.size(); ++end) {
+    bool starts_character = (text[end] & 0xC0) != 0x80;
+    if (starts_character && seen++ == keep) break;
+  }
+  return text.substr(0, end) + "...";
+}
 
 TextTable::TextTable(std::vector<std::string> header) : header_(std::move(header)) {}
 

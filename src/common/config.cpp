@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+
+#include <unistd.h>
 #include <regex>
 
 namespace chatdb {
@@ -48,12 +50,25 @@ std::string parse_database_url(const std::string& env, const std::string& value)
   reject(env, value, "sqlite://PATH or postgresql://USER:PASSWORD@HOST:PORT/DB");
 }
 
-std::string bootstrap(const std::string& env, const std::string& value) {
+bool is_broker_list(const std::string& list) {
   static const std::regex kList(R"(([A-Za-z0-9.\-_]+:[0-9]{1,5})(,[A-Za-z0-9.\-_]+:[0-9]{1,5})*)");
-  if (value == "local://") return value;
+  return std::regex_match(list, kList);
+}
+
+// Kafka's brokers, HOST:PORT[,HOST:PORT] (kafka:// before them is accepted); "local://" is
+// still read as the in-process bus, as before CHATDB_BUS_URL existed.
+std::string bootstrap(const std::string& env, const std::string& value) {
+  if (value.empty() || value == "local://") return value;
   std::string list = starts_with(value, "kafka://") ? value.substr(8) : value;
-  if (!std::regex_match(list, kList)) {
-    reject(env, value, "local:// (in-process bus) or kafka://HOST:PORT[,HOST:PORT] or HOST:PORT[,HOST:PORT]");
+  if (!is_broker_list(list)) reject(env, value, "HOST:PORT[,HOST:PORT] (or kafka://HOST:PORT[,HOST:PORT])");
+  return list;
+}
+
+// local:// or kafka://HOST:PORT[,...]; kafka:// alone takes the brokers of KAFKA_BOOTSTRAP_SERVERS.
+std::string parse_bus_url(const std::string& env, const std::string& value) {
+  if (value.empty() || value == "local://" || value == "kafka://") return value;
+  if (!starts_with(value, "kafka://") || !is_broker_list(value.substr(8))) {
+    reject(env, value, "local:// (in-process bus) or kafka://HOST:PORT[,HOST:PORT] (or kafka:// with KAFKA_BOOTSTRAP_SERVERS)");
   }
   return value;
 }
@@ -74,6 +89,14 @@ std::string data_source_map(const std::string& env, const std::string& value) {
 
 std::uint16_t port(const std::string& env, const std::string& value) {
   return static_cast<std::uint16_t>(parse_integer(env, value, 1, 65535));
+}
+
+// json, text, or auto: text when stderr is a terminal.
+LogFormat parse_log_format(const std::string& env, const std::string& value) {
+  if (value == "json") return LogFormat::kJson;
+  if (value == "text") return LogFormat::kText;
+  if (value == "auto") return ::isatty(STDERR_FILENO) ? LogFormat::kText : LogFormat::kJson;
+  reject(env, value, "one of auto, json, text");
 }
 
 LogLevel parse_log_level(const std::string& env, const std::string& value) {
@@ -148,7 +171,9 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::data_dir, "CHATDB_DATA_DIR", non_empty)));
     s.push_back(make("DATABASE_URL", "database-url", "", "metadata store: sqlite://PATH or postgresql://... (default: SQLite in the data dir)",
                      field(&Config::database_url, "DATABASE_URL", parse_database_url)));
-    s.push_back(make("KAFKA_BOOTSTRAP_SERVERS", "kafka-bootstrap-servers", "local://", "message bus: local:// or kafka://HOST:PORT,...",
+    s.push_back(make("CHATDB_BUS_URL", "bus-url", "", "message bus: local:// or kafka://HOST:PORT,... (default: Kafka when KAFKA_BOOTSTRAP_SERVERS is set, else local://)",
+                     field(&Config::bus_url, "CHATDB_BUS_URL", parse_bus_url)));
+    s.push_back(make("KAFKA_BOOTSTRAP_SERVERS", "kafka-bootstrap-servers", "", "Kafka brokers HOST:PORT,... (for kafka:// or no CHATDB_BUS_URL)",
                      field(&Config::kafka_bootstrap_servers, "KAFKA_BOOTSTRAP_SERVERS", bootstrap)));
     s.push_back(make("QUERY_TOPIC", "query-topic", "queries", "topic of asynchronous questions",
                      field(&Config::query_topic, "QUERY_TOPIC", topic)));
@@ -205,6 +230,8 @@ const std::vector<Setting>& Config::settings() {
                      field(&Config::dependency_retry_budget_s, "CHATDB_DEPENDENCY_RETRY_BUDGET_S", integer<int>(0, 86400))));
     s.push_back(make("LOG_LEVEL", "log-level", "info", "debug, info, warn or error",
                      field(&Config::log_level, "LOG_LEVEL", parse_log_level)));
+    s.push_back(make("LOG_FORMAT", "log-format", "auto", "json, text, or auto: short text lines when stderr is a terminal, else JSON",
+                     field(&Config::log_format, "LOG_FORMAT", parse_log_format)));
     return s;
   }();
   return kSettings;
@@ -217,6 +244,14 @@ Config Config::from_values(const std::map<std::string, std::string>& values) {
     s.apply(c, it == values.end() ? s.default_value : it->second);
   }
   if (c.database_url.empty()) c.database_url = "sqlite://" + c.data_dir + "/chatdb.db";
+  // The bus: explicit, else Kafka when its brokers are given (the Kubernetes ConfigMaps), else
+  // in process. KAFKA_BOOTSTRAP_SERVERS=local:// keeps meaning the in-process bus.
+  bool brokers = !c.kafka_bootstrap_servers.empty() && c.kafka_bootstrap_servers != "local://";
+  if (c.bus_url.empty()) c.bus_url = brokers ? "kafka://" + c.kafka_bootstrap_servers : "local://";
+  if (c.bus_url == "kafka://") {
+    if (!brokers) throw ConfigError("CHATDB_BUS_URL=kafka:// needs KAFKA_BOOTSTRAP_SERVERS (HOST:PORT[,HOST:PORT])");
+    c.bus_url += c.kafka_bootstrap_servers;
+  }
   if (c.dataset_root.empty()) c.dataset_root = c.data_dir + "/datasets";
   if (c.api_keys_file.empty()) c.api_keys_file = c.data_dir + "/api-keys";
   // Services reach each other on this host unless told otherwise.
@@ -247,6 +282,14 @@ std::uint16_t Config::port_of(const std::string& service) const {
   if (service == "model-registry") return model_registry_port;
   if (service == "console") return console_port;
   throw std::out_of_range("unknown service: " + service);
+}
+
+std::string Config::url_of(const std::string& service) const {
+  if (service == "training-orchestrator") return training_orchestrator_url;
+  if (service == "query-parser") return query_parser_url;
+  if (service == "ml-engine") return ml_engine_url;
+  if (service == "model-registry") return model_registry_url;
+  throw std::out_of_range("no URL setting for service: " + service);
 }
 
 }  // namespace chatdb

@@ -41,7 +41,8 @@ struct Config {
   std::uint16_t console_port = 8080;
   std::string data_dir;
   std::string database_url;
-  std::string kafka_bootstrap_servers;
+  std::string bus_url;                  // local:// or kafka://HOST:PORT[,...], never empty once loaded
+  std::string kafka_bootstrap_servers;  // HOST:PORT[,...] as configured (may be empty)
   std::string query_topic;
   std::string result_topic;
   std::string training_topic;
@@ -69,6 +70,7 @@ struct Config {
   int job_lease_ms = 0;
   int dependency_retry_budget_s = 0;
   LogLevel log_level = LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kJson;
 
   /// Every setting, in the order `--help` lists them.
   static const std::vector<Setting>& settings();
@@ -82,6 +84,9 @@ struct Config {
 
   /// The port of a service by its name constant; throws std::out_of_range on an unknown name.
   std::uint16_t port_of(const std::string& service) const;
+  /// Where the other services reach a service (its *_URL setting); throws std::out_of_range for
+  /// test-service, which nothing calls.
+  std::string url_of(const std::string& service) const;
 };
 
 }  // namespace chatdb

@@ -17,6 +17,7 @@ namespace chatdb {
 namespace {
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+std::atomic<bool> g_text{false};
 
 // Each thread appends its lines to a buffer of its own (an uncontended lock), and a writer
 // thread hands all buffers to stderr in batches every few milliseconds: a request thread never
@@ -116,14 +117,42 @@ std::string utc_now() {
   return buf;
 }
 
+// "12:04:05.123 info  request service=query-parser status=200 ...": the time of day, the
+// level, the message, then each field (strings bare unless they hold a space).
+std::string text_line(LogLevel level, std::string_view message, const nlohmann::json& fields) {
+  std::string ts = utc_now();
+  std::string out = ts.substr(11, 12) + " " + std::string(level_name(level));
+  out.append(6 - level_name(level).size(), ' ');
+  out += message;
+  if (fields.is_object()) {
+    for (const auto& [key, value] : fields.items()) {
+      std::string v = value.is_string() ? value.get<std::string>() : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      if (value.is_number_float()) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f", value.get<double>());
+        v = buf;
+      }
+      if (v.find(' ') != std::string::npos) v = nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      out += " " + key + "=" + v;
+    }
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
 void Logger::set_level(LogLevel level) { g_level.store(static_cast<int>(level)); }
+
+void Logger::set_format(LogFormat format) { g_text.store(format == LogFormat::kText); }
 
 bool Logger::enabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(std::memory_order_relaxed); }
 
 void Logger::log(LogLevel level, std::string_view message, const nlohmann::json& fields) {
   if (!enabled(level)) return;
+  if (g_text.load(std::memory_order_relaxed)) {
+    sink().append(text_line(level, message, fields), level >= LogLevel::kWarn);
+    return;
+  }
   nlohmann::json line = {{"ts", utc_now()}, {"level", level_name(level)}, {"msg", message}};
   if (fields.is_object()) line.update(fields);
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -133,6 +162,11 @@ void Logger::log(LogLevel level, std::string_view message, const nlohmann::json&
 
 void Logger::log(LogLevel level, std::string_view message, const JsonLine& fields) {
   if (!enabled(level)) return;
+  if (g_text.load(std::memory_order_relaxed)) {
+    auto parsed = nlohmann::json::parse("{" + fields.members().substr(fields.members().empty() ? 0 : 1) + "}", nullptr, false);
+    sink().append(text_line(level, message, parsed), level >= LogLevel::kWarn);
+    return;
+  }
   JsonLine head;
   head.add("ts", utc_now()).add("level", level_name(level)).add("msg", message);
   std::string text = "{";

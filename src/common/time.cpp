@@ -5,6 +5,14 @@
 
 namespace chatdb {
 
+Clock system_clock() {
+  return [] { return std::chrono::system_clock::now(); };
+}
+
+std::int64_t unix_millis(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock().time_since_epoch()).count();
+}
+
 std::int64_t unix_millis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -37,9 +37,6 @@ struct Request {
 /// query is an invalid-argument error.
 Result<std::pair<std::string, std::map<std::string, std::string>>> split_target(std::string_view target);
 
-/// Escapes everything but RFC 3986's unreserved characters, for a path segment or a query value.
-std::string percent_encode(std::string_view text);
-
 /// Decodes %XX escapes (and '+' as space when `plus_is_space`); fails on a bad escape or NUL.
 Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
 

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -28,6 +30,10 @@ class Transaction {
   virtual Result<Rows> query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
   /// Returns the number of rows changed.
   virtual Result<std::int64_t> execute(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  /// Holds the lock `key` until this transaction ends, so that transactions taking the same key
+  /// run one at a time across processes (PostgreSQL: an advisory lock; SQLite's transactions
+  /// already run one writer at a time).
+  virtual Status lock(std::int64_t key) = 0;
 };
 
 enum class Dialect { kSqlite, kPostgres };
@@ -48,6 +54,20 @@ class MetadataStore {
   virtual Status check() = 0;
   virtual Dialect dialect() const = 0;
 };
+
+/// Runs `fn(tx) -> Result<T>` in one transaction of `store` and returns the value of its last
+/// run (`transact` may run it again); its error rolls the transaction back.
+template <class Fn>
+auto in_transaction(MetadataStore& store, Fn&& fn) -> decltype(fn(std::declval<Transaction&>())) {
+  std::optional<decltype(fn(std::declval<Transaction&>()))> out;
+  Status st = store.transact([&](Transaction& tx) -> Status {
+    out.emplace(fn(tx));
+    if (!out->ok()) return out->error();
+    return Status::success();
+  });
+  if (!st.ok()) return st.error();
+  return std::move(*out);
+}
 
 /// Reads a column of a row as a given type; NULL gives the fallback.
 std::int64_t as_int(const Value& v, std::int64_t fallback = 0);

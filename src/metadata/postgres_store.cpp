@@ -55,6 +55,12 @@ class PostgresTransaction : public Transaction {
  public:
   explicit PostgresTransaction(Connection& c) : c_(c) {}
 
+  Status lock(std::int64_t key) override {
+    auto locked = query("SELECT pg_advisory_xact_lock($1)", {key});
+    if (!locked.ok()) return locked.error();
+    return Status::success();
+  }
+
   Result<Rows> query(std::string_view sql, const std::vector<Value>& params) override {
     PGresult* res = nullptr;
     auto st = run(sql, params, &res);

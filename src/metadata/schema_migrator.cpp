@@ -1,8 +1,12 @@
 #include "metadata/schema_migrator.h"
 
+#include "common/logger.h"
 #include "common/time.h"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace chatdb::metadata {
@@ -131,11 +135,8 @@ Result<int> SchemaMigrator::migrate(MetadataStore& store) {
     bool ran = false;
     Status st = store.transact([&](Transaction& tx) -> Status {
       ran = false;
-      if (dialect == Dialect::kPostgres) {
-        // Two processes starting at once: the second waits here, then sees the version.
-        auto lock = tx.query("SELECT pg_advisory_xact_lock(727274)");
-        if (!lock.ok()) return lock.error();
-      }
+      // Two processes starting at once: the second waits here, then sees the version.
+      if (Status locked = tx.lock(727274); !locked.ok()) return locked;
       auto created = tx.execute(
           "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, "
           "applied_at BIGINT NOT NULL)");
@@ -157,6 +158,17 @@ Result<int> SchemaMigrator::migrate(MetadataStore& store) {
     if (ran) ++applied;
   }
   return applied;
+}
+
+Result<int> SchemaMigrator::migrate_when_reachable(MetadataStore& store, std::chrono::seconds patience) {
+  auto deadline = std::chrono::steady_clock::now() + patience;
+  while (true) {
+    auto applied = migrate(store);
+    if (applied.ok() && applied.value() > 0) Logger::info("schema migrated", {{"applied", applied.value()}});
+    if (applied.ok() || !applied.error().retryable || std::chrono::steady_clock::now() > deadline) return applied;
+    Logger::warn("metadata store not reachable yet; retrying", {{"error", applied.error().message}});
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
 }
 
 }  // namespace chatdb::metadata

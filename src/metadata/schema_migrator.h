@@ -2,6 +2,8 @@
 
 #include "metadata/metadata_store.h"
 
+#include <chrono>
+
 namespace chatdb::metadata {
 
 /// Applies the versioned schema migrations that a store lacks, each in its own transaction
@@ -13,6 +15,9 @@ class SchemaMigrator {
  public:
   /// Returns the number of migrations applied by this call.
   static Result<int> migrate(MetadataStore& store);
+  /// migrate(), retried every 2 s while the store is unreachable (a pod beside its PostgreSQL
+  /// that is still starting) for at most `patience`; logs what it applied.
+  static Result<int> migrate_when_reachable(MetadataStore& store, std::chrono::seconds patience);
   /// The newest schema version this build knows.
   static int latest_version();
 };

@@ -1,6 +1,7 @@
 #include "ml_engine/service_call.h"
 
 #include "common/json_parse.h"
+#include "common/percent_encoding.h"
 #include "http/request.h"
 
 #include <cctype>
@@ -8,7 +9,7 @@
 
 namespace chatdb::ml_engine {
 
-std::string path_segment(std::string_view text) { return http::percent_encode(text); }
+std::string path_segment(std::string_view text) { return percent_encode(text); }
 
 Status call_status(const Result<http::ClientResponse>& response, std::string_view service) {
   if (!response) {

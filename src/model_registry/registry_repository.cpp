@@ -12,6 +12,7 @@
 namespace chatdb::model_registry {
 namespace {
 
+using metadata::in_transaction;
 using metadata::Row;
 using metadata::Transaction;
 using metadata::Value;
@@ -26,19 +27,6 @@ constexpr const char* kVersionColumns =
 // Each failed attempt means another writer committed a version, so this bounds the number of
 // writers racing for one model rather than the time spent.
 constexpr int kMaxRegisterAttempts = 200;
-
-// Runs `fn(tx) -> Result<T>` in one transaction; the value of its last (successful) run.
-template <class Fn>
-auto in_transaction(metadata::MetadataStore& store, Fn&& fn) -> decltype(fn(std::declval<Transaction&>())) {
-  std::optional<decltype(fn(std::declval<Transaction&>()))> out;
-  Status st = store.transact([&](Transaction& tx) -> Status {
-    out.emplace(fn(tx));
-    if (!out->ok()) return out->error();
-    return Status::success();
-  });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
-}
 
 Error model_not_found(const std::string& name) {
   return Error::not_found("registered model '" + name + "' not found");

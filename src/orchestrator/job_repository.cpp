@@ -97,8 +97,8 @@ double seconds_since(const Job& job, std::int64_t now) {
 
 }  // namespace
 
-JobRepository::JobRepository(metadata::MetadataStore& store, std::string training_topic, JobPolicy policy)
-    : store_(store), training_topic_(std::move(training_topic)), policy_(policy) {}
+JobRepository::JobRepository(metadata::MetadataStore& store, std::string training_topic, JobPolicy policy, Clock clock)
+    : store_(store), training_topic_(std::move(training_topic)), policy_(policy), clock_(std::move(clock)) {}
 
 Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request, const std::string& idempotency_key) {
   std::optional<std::pair<JobView, bool>> out;
@@ -120,7 +120,7 @@ Result<std::pair<JobView, bool>> JobRepository::submit(const JobRequest& request
       }
     }
     const std::string id = new_id();
-    const std::int64_t now = unix_millis();
+    const std::int64_t now = unix_millis(clock_);
     auto [traceparent, tracestate] = trace_columns();
     auto inserted = tx.execute(
         "INSERT INTO training_jobs (id, model_name, dataset_location, cpu_request, target, task, algorithm, params, "
@@ -204,7 +204,7 @@ Result<JobView> JobRepository::cancel(const std::string& id) {
     if (status::is_terminal((*job)->status)) {
       return Error::conflict("job " + id + " already " + (*job)->status + "; only queued or running jobs can be cancelled");
     }
-    std::int64_t now = unix_millis();
+    std::int64_t now = unix_millis(clock_);
     auto r = tx.execute(
         "UPDATE training_jobs SET status = 'cancelled', finished_at = $1, lease_expires_at = NULL, updated_at = $1 "
         "WHERE id = $2",
@@ -237,7 +237,7 @@ Result<std::vector<Job>> JobRepository::admit(double capacity, bool* full) {
       if (full) *full = true;
       return Status::success();
     }
-    std::int64_t now = unix_millis();
+    std::int64_t now = unix_millis(clock_);
     // In the order of the training_jobs_queue index: reads the head of the queue, not all of it.
     auto queued = tx.query(std::string("SELECT ") + Job::columns() +
                                " FROM training_jobs WHERE status = 'queued' AND not_before <= $1 "
@@ -303,7 +303,7 @@ Result<std::optional<Finished>> JobRepository::apply(const JobEvent& event) {
     if (!loaded.value()) return Status::success();  // not ours (or deleted): nothing to do
     const Job& job = **loaded;
     if (job.status != status::kRunning || job.attempts != event.attempt) return Status::success();
-    std::int64_t now = unix_millis();
+    std::int64_t now = unix_millis(clock_);
     if (event.type == "started" || event.type == "progress") {
       auto r = tx.execute("UPDATE training_jobs SET progress = $1, lease_expires_at = $2, updated_at = $3 WHERE id = $4",
                           {std::clamp(event.progress, 0.0, 1.0), now + policy_.lease_ms, now, job.id});
@@ -341,7 +341,7 @@ Result<std::vector<Finished>> JobRepository::reap() {
   std::vector<Finished> out;
   Status st = store_.transact([&](Transaction& tx) -> Status {
     out.clear();
-    std::int64_t now = unix_millis();
+    std::int64_t now = unix_millis(clock_);
     auto running = tx.query(std::string("SELECT ") + Job::columns() + " FROM training_jobs WHERE status = 'running'");
     if (!running.ok()) return running.error();
     for (const auto& row : running->rows) {

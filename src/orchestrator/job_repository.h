@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/time.h"
 #include "metadata/metadata_store.h"
 #include "orchestrator/job.h"
 #include "orchestrator/job_event.h"
@@ -47,7 +48,8 @@ struct JobCounts {
 /// the same transaction. Errors are the store's (kUnavailable while it is down). Thread-safe.
 class JobRepository {
  public:
-  JobRepository(metadata::MetadataStore& store, std::string training_topic, JobPolicy policy);
+  /// Timestamps, leases, backoffs and timeouts read `clock`.
+  JobRepository(metadata::MetadataStore& store, std::string training_topic, JobPolicy policy, Clock clock = system_clock());
 
   /// Stores a new queued job. With an Idempotency-Key, a retried submission returns the job of
   /// the first one (`created` false); the same key with a different body is a conflict.
@@ -76,6 +78,7 @@ class JobRepository {
   metadata::MetadataStore& store_;
   std::string training_topic_;
   JobPolicy policy_;
+  Clock clock_;
 };
 
 }  // namespace chatdb::orchestrator

@@ -34,10 +34,10 @@ class Scheduler {
   /// A job was queued: admit now, unless the capacity is used up (then only a job that ends
   /// can make room, and its wake() admits), so submissions cost the scheduler nothing.
   void submitted();
-  /// One pass, on the caller's thread.
-  Tick run_once();
 
  private:
+  Tick run_once();
+
   JobRepository& jobs_;
   double capacity_;
   std::chrono::milliseconds interval_;

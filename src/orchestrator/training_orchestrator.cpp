@@ -32,7 +32,7 @@ TrainingOrchestrator::TrainingOrchestrator(std::shared_ptr<metadata::MetadataSto
     : store_(std::move(store)),
       bus_(std::move(bus)),
       options_(options),
-      jobs_(*store_, options_.training_topic, options_.policy),
+      jobs_(*store_, options_.training_topic, options_.policy, options_.clock),
       relay_(*store_, *bus_, outbox::RelayOptions{.service = std::string(kName)}),
       scheduler_(jobs_, options_.cpu_capacity, options_.tick, [this](const Scheduler::Tick& t) { on_tick(t); }) {}
 

@@ -19,6 +19,7 @@ struct OrchestratorOptions {
   std::string job_events_topic = "job_events";
   JobPolicy policy;
   std::chrono::milliseconds tick{250};
+  Clock clock = system_clock();  // of the jobs' timestamps, leases, backoffs and timeouts
 };
 
 /// Accepts, persists, admits by CPU, queues, tracks, cancels and retries training jobs.

@@ -37,6 +37,12 @@ Result<Question> read_question(const nlohmann::json& body, bool with_id = false)
   return q;
 }
 
+std::string outcome_of(const Error& e) {
+  return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kPayloadTooLarge ? "refused" : "error";
+}
+
+}  // namespace
+
 nlohmann::json parsed_json(const nl2sql::Parsed& p) {
   nlohmann::json alternatives = nlohmann::json::array();
   for (const auto& a : p.answer.alternatives) {
@@ -64,12 +70,6 @@ nlohmann::json queried_json(const nl2sql::Queried& q) {
   out["elapsed_ms"] = std::round(q.rows.elapsed_ms * 1000) / 1000;
   return out;
 }
-
-std::string outcome_of(const Error& e) {
-  return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kPayloadTooLarge ? "refused" : "error";
-}
-
-}  // namespace
 
 QueryParser::QueryParser(std::shared_ptr<nl2sql::QueryEngine> engine, AsyncTopics async)
     : engine_(std::move(engine)), async_(std::move(async)) {}

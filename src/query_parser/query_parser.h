@@ -9,6 +9,10 @@
 
 namespace chatdb::query_parser {
 
+/// The answers of POST /parse and POST /query as JSON (also what `chatdb ask --local` prints).
+nlohmann::json parsed_json(const nl2sql::Parsed& parsed);
+nlohmann::json queried_json(const nl2sql::Queried& queried);
+
 /// Where asynchronous questions arrive and their answers go; no bus means no async path.
 struct AsyncTopics {
   std::shared_ptr<bus::MessageBus> bus;

@@ -119,13 +119,15 @@ std::uint16_t ServiceHost::add(std::shared_ptr<Service> service, const std::stri
     auto [count, latency] = hosted.series(x.route, x.method, x.status);
     count.inc();
     latency.observe(x.seconds);
-    if (Logger::enabled(LogLevel::kInfo)) {
+    // Liveness and readiness probes come every few seconds: only at debug level.
+    LogLevel level = x.route == "/health" || x.route == "/ready" ? LogLevel::kDebug : LogLevel::kInfo;
+    if (Logger::enabled(level)) {
       JsonLine line;
       line.add("service", x.service).add("method", x.method).add("target", x.target).add("route", x.route);
       line.add("status", std::int64_t{x.status}).add("duration_ms", x.seconds * 1000.0);
       line.add("bytes", static_cast<std::int64_t>(x.response_bytes)).add("request_id", x.request_id).add("remote", x.remote);
       line.add("trace_id", x.trace_id).add("span_id", x.span_id);
-      Logger::log(LogLevel::kInfo, "request", line);
+      Logger::log(level, "request", line);
     }
   };
   http::Guard guard;

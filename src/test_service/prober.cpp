@@ -7,14 +7,10 @@
 
 namespace chatdb::test_service {
 
-Prober::Prober(std::vector<Target> targets, std::chrono::milliseconds interval, http::MetricsRegistry& metrics)
+Prober::Prober(std::vector<Target> targets, std::chrono::milliseconds interval)
     : targets_(std::move(targets)),
       interval_(interval),
       client_(http::ClientOptions{std::chrono::milliseconds(1000), std::chrono::milliseconds(3000)}),
-      up_(metrics.gauge("chatdb_probe_up", "1 when the target's last /health and /ready probe succeeded.", {"target"})),
-      duration_(metrics.histogram("chatdb_probe_duration_seconds", "Time of one probe of a target.", {"target"},
-                                  http::MetricsRegistry::default_latency_buckets())),
-      total_(metrics.counter("chatdb_probes_total", "Probes run, by target and result.", {"target", "result"})),
       worker_([this] {
         std::vector<ProbeResult> round;
         for (const auto& t : targets_) round.push_back(probe(t));
@@ -24,6 +20,14 @@ Prober::Prober(std::vector<Target> targets, std::chrono::milliseconds interval, 
       }) {}
 
 Prober::~Prober() { stop(); }
+
+void Prober::export_to(http::MetricsRegistry& metrics) {
+  metrics_.emplace(Metrics{
+      metrics.gauge("chatdb_probe_up", "1 when the target's last /health and /ready probe succeeded.", {"target"}),
+      metrics.histogram("chatdb_probe_duration_seconds", "Time of one probe of a target.", {"target"},
+                        http::MetricsRegistry::default_latency_buckets()),
+      metrics.counter("chatdb_probes_total", "Probes run, by target and result.", {"target", "result"})});
+}
 
 void Prober::start() { worker_.start(); }
 void Prober::stop() { worker_.stop(); }
@@ -50,9 +54,11 @@ ProbeResult Prober::probe(const Target& target) {
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   bool ok = r.healthy && r.ready;
-  up_.with({target.name}).set(ok ? 1 : 0);
-  duration_.with({target.name}).observe(r.seconds);
-  total_.with({target.name, ok ? "success" : "failure"}).inc();
+  if (metrics_) {
+    metrics_->up.with({target.name}).set(ok ? 1 : 0);
+    metrics_->duration.with({target.name}).observe(r.seconds);
+    metrics_->total.with({target.name, ok ? "success" : "failure"}).inc();
+  }
   return r;
 }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,15 @@ struct ProbeResult {
 
 /// Probes each target's /health and /ready every `interval` on a background thread and
 /// exports the outcome as metrics (chatdb_probe_up, chatdb_probe_duration_seconds,
-/// chatdb_probes_total). `latest` is thread-safe.
+/// chatdb_probes_total) once export_to() named the registry. `latest` is thread-safe.
 class Prober {
  public:
-  Prober(std::vector<Target> targets, std::chrono::milliseconds interval, http::MetricsRegistry& metrics);
+  Prober(std::vector<Target> targets, std::chrono::milliseconds interval);
   ~Prober();
 
+  /// Registers the probe metrics in `metrics`; the probes after it are counted there. Call it
+  /// before start().
+  void export_to(http::MetricsRegistry& metrics);
   void start();
   void stop();
   /// The last round's results; empty before the first round ends.
@@ -47,9 +51,12 @@ class Prober {
   std::vector<Target> targets_;
   std::chrono::milliseconds interval_;
   http::Client client_;
-  http::Family<http::Gauge>& up_;
-  http::Family<http::Histogram>& duration_;
-  http::Family<http::Counter>& total_;
+  struct Metrics {
+    http::Family<http::Gauge>& up;
+    http::Family<http::Histogram>& duration;
+    http::Family<http::Counter>& total;
+  };
+  std::optional<Metrics> metrics_;  // set before start(), then only read
   mutable std::mutex mutex_;  // guards latest_
   std::vector<ProbeResult> latest_;
   PeriodicWorker worker_;

@@ -31,8 +31,7 @@ class TestService : public runtime::Service {
 
  private:
   std::vector<Target> targets_;
-  std::chrono::milliseconds interval_;
-  std::unique_ptr<Prober> prober_;
+  Prober prober_;
 };
 
 }  // namespace chatdb::test_service

@@ -1,8 +1,8 @@
 """The connections each ChatDB service opens, derived from the code and the manifests rather than
 written down by hand.
 
-1. The code: src/main.cpp's `make_service` builds each service from the settings and backends it
-   needs. Each branch's `config.<field>` and `backends.<member>` (directly, or through a helper of
+1. The code: src/main.cpp's `service_table` builds each service from the settings and backends it
+   needs. Each entry's `config.<field>` and `backends.<member>` (directly, or through a helper of
    main.cpp such as make_query_engine -> make_catalog) are the settings the service uses; each
    field is mapped to its environment variable by src/common/config.cpp's
    `field(&Config::<field>, "<VARIABLE>", ...)`, and each backend to the setting make_backends
@@ -37,7 +37,11 @@ NETWORK_SETTINGS = {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "S3_ENDPOINT", "C
 OPTIONAL_SETTINGS = {"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"}
 DEFAULT_PORTS = {"http": 80, "https": 443, "postgresql": 5432, "postgres": 5432, "kafka": 9092}
 # The backends of make_backends, and the Config field each is built from.
-BACKEND_FIELDS = {"metadata": "database_url", "bus": "kafka_bootstrap_servers", "artifacts": "s3_endpoint"}
+BACKEND_FIELDS = {"metadata": "database_url", "bus": "bus_url", "artifacts": "s3_endpoint"}
+# Fields that stand for others: the bus URL defaults to Kafka's brokers; url_of(name) reads the
+# *_URL setting of each service it is given (test-service: every other one).
+IMPLIED_FIELDS = {"bus_url": {"kafka_bootstrap_servers"},
+                  "url_of": {"training_orchestrator_url", "query_parser_url", "ml_engine_url", "model_registry_url"}}
 
 
 def _read(path):
@@ -98,22 +102,24 @@ def settings_by_service(source=None):
     text of src/main.cpp, read when not given)."""
     source = _read(MAIN_CPP) if source is None else source
     funcs = functions(source)
-    assert "make_service" in funcs and "make_backends" in funcs, "src/main.cpp: make_service/make_backends not found"
+    assert "service_table" in funcs and "make_backends" in funcs, "src/main.cpp: service_table/make_backends not found"
     for member, fld in BACKEND_FIELDS.items():
         assert re.search(rf"\bb\.{member}\b", funcs["make_backends"]), f"make_backends builds no '{member}'"
         assert f"config.{fld}" in funcs["make_backends"] or member == "artifacts", \
             f"make_backends no longer builds '{member}' from config.{fld}"
     variables = config_fields()
     classes = service_names_by_class()
-    body = funcs["make_service"]
-    branches = re.split(r"if \(name == (\w+::\w+)::kName\)", body)
+    body = funcs["service_table"]
+    branches = re.split(r"\{std::string\((\w+::\w+)::kName\),", body)
     out = {}
     for cls, branch in zip(branches[1::2], branches[2::2]):
         service = classes[cls]
-        fields, backends = _uses(branch, funcs, {"make_service"})
+        fields, backends = _uses(branch, funcs, {"service_table"})
         fields |= {BACKEND_FIELDS[b] for b in backends if b in BACKEND_FIELDS}
+        for f in list(fields):
+            fields |= IMPLIED_FIELDS.get(f, set())
         out[service] = {variables[f] for f in fields if f in variables and variables[f] in NETWORK_SETTINGS}
-    assert len(out) == 6, f"make_service should build five services and the console, found {sorted(out)}"
+    assert len(out) == 6, f"service_table should build five services and the console, found {sorted(out)}"
     # The console exports no spans in Kubernetes: it gets no configuration there (see console.yaml).
     tracing = tracing_settings(funcs.get("serve", ""))
     for service in out:

@@ -1,5 +1,5 @@
 -- The library database of the question tests (library.jsonl), also loaded into PostgreSQL by
--- src/nl2sql/tests/postgres_test.cpp: singular table names, a text primary key, first and last
+-- tests/unit/nl2sql/postgres_test.cpp: singular table names, a text primary key, first and last
 -- names, dates of events, nullable return dates.
 CREATE TABLE branch (branch_id INTEGER PRIMARY KEY, branch_name TEXT NOT NULL, city TEXT NOT NULL);
 CREATE TABLE author (author_id INTEGER PRIMARY KEY, full_name TEXT NOT NULL, nationality TEXT, born_year INTEGER);

@@ -2,7 +2,7 @@
 #include "nl2sql/catalog.h"
 #include "nl2sql/data_source_factory.h"
 #include "nl2sql/sqlite_source.h"
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -6,6 +6,7 @@
 #include "metadata/schema_migrator.h"
 #include "metadata/sqlite_store.h"
 #include "orchestrator/job_repository.h"
+#include "tests/support/manual_clock.h"
 #include "tests/support/test_postgres.h"
 
 #include <gtest/gtest.h>
@@ -50,7 +51,7 @@ class JobRepositoryTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(metadata::SchemaMigrator::migrate(*store_).ok());
     policy_.lease_ms = 200;
     policy_.retry_base_ms = 50;
-    jobs_ = std::make_unique<JobRepository>(*store_, "training_jobs", policy_);
+    jobs_ = std::make_unique<JobRepository>(*store_, "training_jobs", policy_, time_.clock());
   }
 
   std::string submit(const JobRequest& r, const std::string& key = "") {
@@ -83,6 +84,7 @@ class JobRepositoryTest : public ::testing::TestWithParam<std::string> {
   }
 
   JobPolicy policy_;
+  testing::ManualClock time_;
   std::unique_ptr<metadata::MetadataStore> store_;
   std::unique_ptr<JobRepository> jobs_;
 };
@@ -166,8 +168,10 @@ TEST_P(JobRepositoryTest, RetryableFailureRequeuesWithBackoffThenFailsForGood) {
   EXPECT_EQ(j.status, status::kQueued);
   EXPECT_EQ(j.error, "registry unavailable");
   EXPECT_GT(j.not_before, j.submitted_at);
-  EXPECT_TRUE(jobs_->admit(4).value().empty());  // still backing off
-  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  EXPECT_TRUE(jobs_->admit(4).value().empty());  // still backing off (50 ms)
+  time_.advance(std::chrono::milliseconds(49));
+  EXPECT_TRUE(jobs_->admit(4).value().empty());
+  time_.advance(std::chrono::milliseconds(1));
   ASSERT_EQ(jobs_->admit(4).value().size(), 1u);
   EXPECT_EQ(job(id).attempts, 2);
   fail.attempt = 2;
@@ -223,9 +227,10 @@ TEST_P(JobRepositoryTest, AnEndedWaitDoesNotEraseAnEarlierAttemptsError) {
 TEST_P(JobRepositoryTest, ExpiredLeaseRetriesAJobWhoseEngineDied) {
   std::string id = submit(request("m"));
   ASSERT_EQ(jobs_->admit(4).value().size(), 1u);
-  EXPECT_TRUE(jobs_->reap().value().empty());
-  std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  ASSERT_TRUE(jobs_->reap().ok());
+  time_.advance(std::chrono::milliseconds(200));
+  EXPECT_TRUE(jobs_->reap().value().empty());  // the lease (200 ms) ends after this instant
+  time_.advance(std::chrono::milliseconds(1));
+  ASSERT_EQ(jobs_->reap().value().size(), 0u);  // retried, not finished
   Job j = job(id);
   EXPECT_EQ(j.status, status::kQueued);
   EXPECT_NE(j.error->find("lease expired"), std::string::npos);
@@ -234,10 +239,15 @@ TEST_P(JobRepositoryTest, ExpiredLeaseRetriesAJobWhoseEngineDied) {
 TEST_P(JobRepositoryTest, JobPastItsTimeoutFails) {
   auto r = request("m");
   r.timeout_s = 1;
+  // A lease longer than the timeout: only the timeout can end the job.
+  policy_.lease_ms = 60000;
+  jobs_ = std::make_unique<JobRepository>(*store_, "training_jobs", policy_, time_.clock());
   std::string id = submit(r);
   ASSERT_EQ(jobs_->admit(4).value().size(), 1u);
-  policy_.lease_ms = 60000;
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  time_.advance(std::chrono::milliseconds(1000));
+  EXPECT_TRUE(jobs_->reap().value().empty());
+  EXPECT_EQ(job(id).status, status::kRunning);
+  time_.advance(std::chrono::milliseconds(1));
   auto heartbeat = event(id, 1, "progress");
   ASSERT_TRUE(jobs_->apply(heartbeat).ok());  // a live engine does not save a job past its timeout
   auto reaped = jobs_->reap();

@@ -5,7 +5,7 @@
 #include "bus/local_bus.h"
 #include "bus/message_bus.h"
 #include "bus/mock_kafka_cluster.h"
-#include "bus_recorder.h"
+#include "tests/support/bus_recorder.h"
 
 #include <gtest/gtest.h>
 

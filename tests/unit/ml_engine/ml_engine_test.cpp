@@ -5,7 +5,7 @@
 #include "tests/support/ports.h"
 #include "artifacts/local_artifact_store.h"
 #include "bus/local_bus.h"
-#include "bus_recorder.h"
+#include "tests/support/bus_recorder.h"
 #include "http/client.h"
 #include "http/problem.h"
 #include "http/server.h"

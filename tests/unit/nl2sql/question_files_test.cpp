@@ -13,7 +13,7 @@
 // marked `abstain` passes when the engine refuses it (returns an error).
 #include "nl2sql/demo_database.h"
 #include "nl2sql/sqlite_source.h"
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -3,7 +3,7 @@
 // the validator.
 #include "nl2sql/llm_backend.h"
 #include "nl2sql/sqlite_source.h"
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include "http/server.h"
 

@@ -1,3 +1,4 @@
+#include "common/percent_encoding.h"
 #include "http/router.h"
 
 #include <gtest/gtest.h>

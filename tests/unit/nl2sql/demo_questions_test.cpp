@@ -3,7 +3,7 @@
 // reference answers are in tests/nl2sql/questions/demo.jsonl (question_files_test.cpp).
 #include "nl2sql/demo_database.h"
 #include "nl2sql/sqlite_source.h"
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 
 #include "bus/kafka_bus.h"
 #include "bus/mock_kafka_cluster.h"
-#include "bus_recorder.h"
+#include "tests/support/bus_recorder.h"
 
 #include <gtest/gtest.h>
 

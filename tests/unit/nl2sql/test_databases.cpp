@@ -1,4 +1,4 @@
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include <sqlite3.h>
 

@@ -3,7 +3,7 @@
 #include "nl2sql/demo_database.h"
 #include "nl2sql/sql_validator.h"
 #include "nl2sql/sqlite_source.h"
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // What the profiler learns from the data that the declared types and keys do not say.
 #include "nl2sql/schema_profiler.h"
 #include "nl2sql/sqlite_source.h"
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include <gtest/gtest.h>
 

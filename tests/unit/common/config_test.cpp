@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 namespace chatdb {
 namespace {
 
@@ -20,7 +22,7 @@ TEST(ConfigTest, DefaultsGiveTheEmbeddedMode) {
   EXPECT_EQ(c.training_orchestrator_port, 8000);
   EXPECT_EQ(c.model_registry_port, 8004);
   EXPECT_EQ(c.database_url, "sqlite://.chatdb/chatdb.db");
-  EXPECT_EQ(c.kafka_bootstrap_servers, "local://");
+  EXPECT_EQ(c.bus_url, "local://");
   EXPECT_EQ(c.training_topic, "training_jobs");
   EXPECT_EQ(c.model_registry_url, "http://127.0.0.1:8004");
   EXPECT_EQ(c.max_body_bytes, 1048576u);
@@ -35,7 +37,9 @@ TEST(ConfigTest, ValuesOverrideDefaultsAndServiceUrlsFollowPorts) {
   EXPECT_EQ(c.query_parser_url, "http://127.0.0.1:9102");
   EXPECT_EQ(c.database_url, "postgresql://chatdb@db:5432/chatdb");
   EXPECT_EQ(c.kafka_bootstrap_servers, "kafka-0:9092,kafka-1:9092");
+  EXPECT_EQ(c.bus_url, "kafka://kafka-0:9092,kafka-1:9092");
   EXPECT_EQ(c.port_of("query-parser"), 9102);
+  EXPECT_EQ(c.url_of("query-parser"), "http://127.0.0.1:9102");
 }
 
 TEST(ConfigTest, InvalidValuesNameTheVariableAndWhatItAccepts) {
@@ -47,6 +51,9 @@ TEST(ConfigTest, InvalidValuesNameTheVariableAndWhatItAccepts) {
   EXPECT_NE(e.find("1 to 65535"), std::string::npos);
   EXPECT_NE(error_of({{"ML_ENGINE_PORT", "80a"}}).find("ML_ENGINE_PORT"), std::string::npos);
   EXPECT_NE(error_of({{"KAFKA_BOOTSTRAP_SERVERS", "kafka:"}}).find("KAFKA_BOOTSTRAP_SERVERS"), std::string::npos);
+  EXPECT_NE(error_of({{"CHATDB_BUS_URL", "redis://r:6379"}}).find("CHATDB_BUS_URL"), std::string::npos);
+  EXPECT_NE(error_of({{"CHATDB_BUS_URL", "broker:9092"}}).find("kafka://HOST:PORT"), std::string::npos);
+  EXPECT_NE(error_of({{"CHATDB_BUS_URL", "kafka://"}}).find("KAFKA_BOOTSTRAP_SERVERS"), std::string::npos);
   EXPECT_NE(error_of({{"MODEL_REGISTRY_URL", "ftp://x"}}).find("MODEL_REGISTRY_URL"), std::string::npos);
   EXPECT_NE(error_of({{"TRAINING_TOPIC", "bad topic"}}).find("TRAINING_TOPIC"), std::string::npos);
   EXPECT_NE(error_of({{"LOG_LEVEL", "loud"}}).find("debug, info, warn, error"), std::string::npos);
@@ -54,9 +61,16 @@ TEST(ConfigTest, InvalidValuesNameTheVariableAndWhatItAccepts) {
 }
 
 TEST(ConfigTest, AcceptsEveryDocumentedBusForm) {
-  EXPECT_EQ(Config::from_values({{"KAFKA_BOOTSTRAP_SERVERS", "kafka://broker:9092"}}).kafka_bootstrap_servers,
-            "kafka://broker:9092");
-  EXPECT_EQ(Config::from_values({{"KAFKA_BOOTSTRAP_SERVERS", "local://"}}).kafka_bootstrap_servers, "local://");
+  auto bus = [](std::map<std::string, std::string> values) { return Config::from_values(values).bus_url; };
+  EXPECT_EQ(bus({{"CHATDB_BUS_URL", "local://"}}), "local://");
+  EXPECT_EQ(bus({{"CHATDB_BUS_URL", "kafka://a:9092,b:9093"}}), "kafka://a:9092,b:9093");
+  // The explicit URL wins over the brokers; kafka:// alone takes them.
+  EXPECT_EQ(bus({{"CHATDB_BUS_URL", "local://"}, {"KAFKA_BOOTSTRAP_SERVERS", "broker:9092"}}), "local://");
+  EXPECT_EQ(bus({{"CHATDB_BUS_URL", "kafka://"}, {"KAFKA_BOOTSTRAP_SERVERS", "broker:9092"}}), "kafka://broker:9092");
+  // Deployments that set only KAFKA_BOOTSTRAP_SERVERS, in each form it accepted before.
+  EXPECT_EQ(bus({{"KAFKA_BOOTSTRAP_SERVERS", "kafka://broker:9092"}}), "kafka://broker:9092");
+  EXPECT_EQ(bus({{"KAFKA_BOOTSTRAP_SERVERS", "broker:9092"}}), "kafka://broker:9092");
+  EXPECT_EQ(bus({{"KAFKA_BOOTSTRAP_SERVERS", "local://"}}), "local://");
 }
 
 TEST(ConfigTest, EverySettingHasAFlagAndAnEnvironmentVariable) {

@@ -1,7 +1,7 @@
 // RegistryRepository against SQLite and a real PostgreSQL 15: numbering, idempotency,
 // immutability, aliases, tags and search.
 
-#include "tests/unit/registry_backends.h"
+#include "tests/unit/model_registry/registry_backends.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include "bus/local_bus.h"
 #include "nl2sql/demo_database.h"
 #include "nl2sql/sqlite_source.h"
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include <gtest/gtest.h>
 

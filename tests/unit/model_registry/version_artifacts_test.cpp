@@ -3,7 +3,7 @@
 // between deleting and uploading the same bytes.
 
 #include "artifacts/sha256.h"
-#include "tests/unit/registry_backends.h"
+#include "tests/unit/model_registry/registry_backends.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // and by the authorizer and sqlite3_stmt_readonly for SQLite.
 #include "nl2sql/sql_validator.h"
 #include "nl2sql/sqlite_source.h"
-#include "nl2sql/tests/test_databases.h"
+#include "tests/unit/nl2sql/test_databases.h"
 
 #include <gtest/gtest.h>
 
