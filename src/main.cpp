@@ -151,7 +151,7 @@ const std::vector<ServiceEntry>& service_table() {
        },
        ""},
       {std::string(model_registry::ModelRegistry::kName), true,
-       [](const Config&, const Backends& backends, Mode) {
+       [](const Config& config, const Backends& backends, Mode) {
          return std::make_shared<model_registry::ModelRegistry>(backends.metadata, backends.artifacts, backends.bus,
                                                                 config.model_events_topic);
        },

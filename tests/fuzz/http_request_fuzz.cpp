@@ -1,6 +1,7 @@
 // The HTTP request path up to the handler: Beast's request parser with the server's limits,
 // then the target split into path and decoded query, route matching, and the JSON body as
 // handlers read it (Request::json_object).
+#include "common/percent_encoding.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -70,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& [key, value] : query) {
     FUZZ_CHECK(key.find('\0') == std::string::npos && value.find('\0') == std::string::npos);
     // What a client encodes, the server decodes back.
-    auto back = chatdb::http::percent_decode(chatdb::http::percent_encode(value), true);
+    auto back = chatdb::http::percent_decode(chatdb::percent_encode(value), true);
     FUZZ_CHECK(back.ok() && *back == value);
   }
 
