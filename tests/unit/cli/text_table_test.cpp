@@ -31,7 +31,7 @@ TEST(TextTable, AlignsColumnsByCharactersNotBytes) {
             "------  --\n"
             "Zürich  1\n"
             "Kyiv    22\n"
-            "東京    3\n");
+            "東京      3\n");  // two characters, padded to Zürich's six
 }
 
 TEST(TextTable, CutsLongTextAtACharacterBoundary) {

@@ -47,7 +47,9 @@ inline void PrintTo(const Backend& backend, std::ostream* out) { *out << backend
 inline Backend sqlite_backend() {
   return {"sqlite",
           [] {
+            // A directory of an earlier run with the same pid may hold an old database: start empty.
             auto dir = std::filesystem::temp_directory_path() / fresh_name();
+            std::filesystem::remove_all(dir);
             std::filesystem::create_directories(dir);
             return (dir / "meta.db").string();
           },

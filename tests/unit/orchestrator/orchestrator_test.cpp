@@ -215,7 +215,7 @@ TEST_P(JobRepositoryTest, AnEndedWaitDoesNotEraseAnEarlierAttemptsError) {
   fail.retryable = true;
   fail.error = "the engine crashed";
   ASSERT_TRUE(jobs_->apply(fail).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  time_.advance(std::chrono::milliseconds(80));  // past the retry's backoff
   ASSERT_EQ(jobs_->admit(4).value().size(), 1u);
   auto cleared = event(id, 2, "progress");
   cleared.message = "";
