@@ -126,9 +126,10 @@ def test_oversized_headers_get_431(up):
 
 
 def test_request_id_is_echoed_and_logged(up):
-    r = requests.get(up.urls["ml-engine"] + "/health", headers={"X-Request-Id": "e2e-trace-42"})
+    # /metrics, not /health: probes of /health and /ready are logged at debug level only.
+    r = requests.get(up.urls["ml-engine"] + "/metrics", headers={"X-Request-Id": "e2e-trace-42"})
     assert r.headers["X-Request-Id"] == "e2e-trace-42"
-    generated = requests.get(up.urls["ml-engine"] + "/health").headers["X-Request-Id"]
+    generated = requests.get(up.urls["ml-engine"] + "/metrics").headers["X-Request-Id"]
     assert len(generated) == 32
     time.sleep(0.1)
     lines = [json.loads(l) for l in up.logs().splitlines() if l.startswith("{")]
